@@ -1,0 +1,54 @@
+"""The one settings object: every knob of the API, read from the environment (or `.env`)."""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Configuration of Insights API. Each field is an environment variable of the same name."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    database_url: str = Field(
+        default=f"sqlite:///{PROJECT_ROOT / 'var' / 'insights.db'}",
+        description="SQLAlchemy URL: sqlite:///path.db or postgresql+psycopg://user@host/db.",
+    )
+    seeds_dir: Path = Field(
+        default=PROJECT_ROOT / "seeds", description="Folder holding the seed data files."
+    )
+    base_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="Public base URL for absolute links (Link headers); never the Host header.",
+    )
+    host: str = Field(default="127.0.0.1", description="Address `insights serve` binds to.")
+    port: int = Field(default=8000, ge=1, le=65535, description="Port `insights serve` listens on.")
+    workers: int = Field(default=1, ge=1, le=64, description="uvicorn worker processes.")
+    statement_timeout_ms: int = Field(
+        default=5000, ge=100, description="PostgreSQL statement_timeout for every API query."
+    )
+    pool_size: int = Field(default=10, ge=1, description="PostgreSQL connection pool size.")
+    pool_timeout_s: float = Field(
+        default=5.0, gt=0, description="Seconds to wait for a pooled connection before a 503."
+    )
+    cors_allow_origins: list[str] = Field(
+        default=["*"], description="Origins allowed by CORS (JSON list); `*` for any."
+    )
+    cache_max_age_s: int = Field(
+        default=300, ge=0, description="max-age of Cache-Control on cacheable GET responses."
+    )
+
+    @property
+    def is_sqlite(self) -> bool:
+        """Whether the configured database is an embedded SQLite file."""
+        return self.database_url.startswith("sqlite")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()

@@ -1,0 +1,58 @@
+"""The database engine and the per-request session."""
+
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlmodel import Session
+
+from app.config import get_settings
+
+FTS_TABLE = "quote_fts"  # SQLite FTS5 index of quote text, rebuilt by the seed loader
+
+
+def make_engine(database_url: str) -> Engine:
+    """An engine configured for the backend: pragmas on SQLite, pool and timeouts on PostgreSQL."""
+    settings = get_settings()
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        if url.database and url.database != ":memory:":
+            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(
+        url,
+        pool_pre_ping=True,  # a restarted server costs no failed request
+        pool_size=settings.pool_size,
+        max_overflow=0,
+        pool_timeout=settings.pool_timeout_s,
+        connect_args={
+            "connect_timeout": 5,
+            "options": f"-c statement_timeout={settings.statement_timeout_ms}",
+        },
+    )
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    # WAL lets readers go on while a reseed writes; the reseed swaps the content atomically.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+@lru_cache
+def get_engine() -> Engine:
+    """The process-wide engine for the configured database."""
+    return make_engine(get_settings().database_url)
+
+
+def get_session() -> Iterator[Session]:
+    """A session per request (a FastAPI dependency)."""
+    with Session(get_engine()) as session:
+        yield session

@@ -1,0 +1,193 @@
+"""Table models. They stay inside the API: routes return the read models of `app.schemas`.
+
+Every table is keyed by the stable string identifier written in the seed data (`public-payer`,
+`cgt-2026-q07`): it is what partners link to, it never changes across reseeds or backends, and it
+makes the seed loader's upsert-by-id a plain primary-key upsert.
+"""
+
+from datetime import date, datetime
+
+from sqlalchemy import Column, DateTime, Index, MetaData, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+# Stable constraint names on SQLite and PostgreSQL, so that migrations can name what they alter.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata: MetaData = SQLModel.metadata
+
+SLUG = 120  # longest identifier the seeds may use
+
+
+class Report(SQLModel, table=True):
+    """A source document: the Insights Report, its press release, the companion Seminar Report."""
+
+    __tablename__ = "report"
+
+    id: str = Field(primary_key=True, max_length=SLUG)
+    kind: str = Field(index=True, max_length=40)
+    title: str = Field(sa_type=Text)
+    publisher: str = Field(max_length=200)
+    published_on: date = Field(index=True)
+    summary: str = Field(sa_type=Text)
+    credit: str = Field(sa_type=Text)
+    full_text: str | None = Field(default=None, sa_type=Text)
+    interview_count: int | None = None
+    interview_period: str | None = Field(default=None, max_length=200)
+    interview_minutes: int | None = None
+    interview_mode: str | None = Field(default=None, max_length=200)
+    interview_format: str | None = Field(default=None, max_length=200)
+    workshop_count: int | None = None
+    workshop_expert_count: int | None = None
+    workshop_period: str | None = Field(default=None, max_length=200)
+
+
+class ReportSection(SQLModel, table=True):
+    """A numbered section of a report, with its page range from the table of contents."""
+
+    __tablename__ = "report_section"
+    __table_args__ = (UniqueConstraint("report_id", "numeral"),)
+
+    id: str = Field(primary_key=True, max_length=SLUG)
+    report_id: str = Field(foreign_key="report.id", index=True, max_length=SLUG)
+    numeral: str = Field(max_length=10)
+    title: str = Field(sa_type=Text)
+    position: int
+    page_start: int | None = None
+    page_end: int | None = None
+
+
+class Statement(SQLModel, table=True):
+    """A named, on-the-record statement in a report: the publisher's, not an interview's."""
+
+    __tablename__ = "statement"
+
+    id: str = Field(primary_key=True, max_length=SLUG)
+    report_id: str = Field(foreign_key="report.id", index=True, max_length=SLUG)
+    position: int
+    speaker_name: str = Field(max_length=200)
+    speaker_title: str = Field(max_length=300)
+    text: str = Field(sa_type=Text)
+
+
+class Layer(SQLModel, table=True):
+    """One of the four layers of the iceberg model, from the visible tip to the fundamentals."""
+
+    __tablename__ = "layer"
+
+    id: str = Field(primary_key=True, max_length=SLUG)
+    depth: int = Field(unique=True)
+    name: str = Field(max_length=200)
+    heading: str = Field(max_length=300)
+    issue_kind: str = Field(max_length=200)
+    description: str = Field(sa_type=Text)
+    introduction: str | None = Field(default=None, sa_type=Text)
+    section_id: str = Field(foreign_key="report_section.id", index=True, max_length=SLUG)
+
+
+class Theme(SQLModel, table=True):
+    """A theme of the report, the sub-heading under which quotes are printed, in one layer."""
+
+    __tablename__ = "theme"
+
+    id: str = Field(primary_key=True, max_length=SLUG)
+    layer_id: str = Field(foreign_key="layer.id", index=True, max_length=SLUG)
+    position: int = Field(unique=True)
+    title: str = Field(max_length=300)
+    summary: str = Field(sa_type=Text)
+
+
+class StakeholderType(SQLModel, table=True):
+    """A node of the stakeholder taxonomy; a parent's filter includes its children."""
+
+    __tablename__ = "stakeholder_type"
+
+    id: str = Field(primary_key=True, max_length=SLUG)
+    parent_id: str | None = Field(
+        default=None, foreign_key="stakeholder_type.id", index=True, max_length=SLUG
+    )
+    position: int = Field(unique=True)
+    name: str = Field(max_length=200)
+    description: str = Field(sa_type=Text)
+
+
+class OrganisationType(SQLModel, table=True):
+    """The kind of organisation an attribution names ("Public Payer Association")."""
+
+    __tablename__ = "organisation_type"
+
+    id: str = Field(primary_key=True, max_length=SLUG)
+    name: str = Field(max_length=200, unique=True)
+
+
+class Interview(SQLModel, table=True):
+    """An anonymised in-depth interview, known only by the role its quotes are attributed to."""
+
+    __tablename__ = "interview"
+    __table_args__ = (UniqueConstraint("report_id", "attribution"),)
+
+    id: str = Field(primary_key=True, max_length=SLUG)
+    report_id: str = Field(foreign_key="report.id", index=True, max_length=SLUG)
+    position: int
+    attribution: str = Field(max_length=300)
+    role_title: str = Field(max_length=200)
+    organisation_type_id: str | None = Field(
+        default=None, foreign_key="organisation_type.id", index=True, max_length=SLUG
+    )
+    stakeholder_type_id: str = Field(foreign_key="stakeholder_type.id", index=True, max_length=SLUG)
+
+
+class Tag(SQLModel, table=True):
+    """A curated, typed topic that quotes touch (an agency, a policy instrument, an issue...)."""
+
+    __tablename__ = "tag"
+
+    id: str = Field(primary_key=True, max_length=SLUG)
+    kind: str = Field(index=True, max_length=40)
+    name: str = Field(max_length=200)
+    description: str = Field(sa_type=Text)
+
+
+class Quote(SQLModel, table=True):
+    """A verbatim interview quote, where the report prints it."""
+
+    __tablename__ = "quote"
+    __table_args__ = (
+        UniqueConstraint("report_id", "position"),
+        Index("ix_quote_position_id", "position", "id"),
+        Index("ix_quote_length_id", "length", "id"),
+    )
+
+    id: str = Field(primary_key=True, max_length=SLUG)
+    report_id: str = Field(foreign_key="report.id", index=True, max_length=SLUG)
+    section_id: str = Field(foreign_key="report_section.id", index=True, max_length=SLUG)
+    theme_id: str = Field(foreign_key="theme.id", index=True, max_length=SLUG)
+    interview_id: str = Field(foreign_key="interview.id", index=True, max_length=SLUG)
+    position: int
+    text: str = Field(sa_type=Text)
+    length: int
+    start_offset: int
+    end_offset: int
+
+
+class QuoteTag(SQLModel, table=True):
+    """Which tags a quote carries."""
+
+    __tablename__ = "quote_tag"
+
+    quote_id: str = Field(foreign_key="quote.id", primary_key=True, max_length=SLUG)
+    tag_id: str = Field(foreign_key="tag.id", primary_key=True, index=True, max_length=SLUG)
+
+
+class DatasetState(SQLModel, table=True):
+    """What the seeds last loaded: one row, the content hash and when that content arrived."""
+
+    __tablename__ = "dataset_state"
+
+    id: int = Field(default=1, primary_key=True)
+    data_version: str = Field(max_length=64)
+    loaded_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))

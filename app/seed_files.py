@@ -1,0 +1,291 @@
+"""Reading and validating the seed files: every record is checked before anything is written.
+
+Each problem is reported as `file: record N (id 'x'), field 'f': what is wrong`, and all problems
+of a load are collected, so one run names every mistake at once.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, Literal, TypeVar
+
+import yaml
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+)
+
+MAX_SEED_FILE_BYTES = 64 * 1024 * 1024
+# C0 controls other than tab and newline, DEL and C1 controls: invisible, illegal in XML feeds.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _no_control_characters(value: str) -> str:
+    match = _CONTROL.search(value)
+    if match:
+        raise ValueError(f"contains the control character U+{ord(match.group()):04X}")
+    return value
+
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=120)]
+Text = Annotated[
+    str, StringConstraints(min_length=1, max_length=100_000), AfterValidator(_no_control_characters)
+]
+Line = Annotated[
+    str, StringConstraints(min_length=1, max_length=300), AfterValidator(_no_control_characters)
+]
+
+
+class Record(BaseModel):
+    """A seed record: unknown fields are mistakes, not extensions."""
+
+    model_config = ConfigDict(extra="forbid", strict=False, frozen=True)
+
+
+class SectionRecord(Record):
+    numeral: Annotated[str, StringConstraints(pattern=r"^[IVXLC]+$")]
+    title: Line
+    page_start: int | None = Field(default=None, ge=1)
+    page_end: int | None = Field(default=None, ge=1)
+
+
+class StatementRecord(Record):
+    id: Slug
+    speaker_name: Line
+    speaker_title: Line
+    text: Text
+
+
+class MethodologyRecord(Record):
+    interview_count: int | None = Field(default=None, ge=0)
+    interview_period: Line | None = None
+    interview_minutes: int | None = Field(default=None, ge=0)
+    interview_mode: Line | None = None
+    interview_format: Line | None = None
+    workshop_count: int | None = Field(default=None, ge=0)
+    workshop_expert_count: int | None = Field(default=None, ge=0)
+    workshop_period: Line | None = None
+
+
+class ReportRecord(Record):
+    id: Slug
+    kind: Literal["insights-report", "press-release", "seminar-report"]
+    title: Line
+    publisher: Line
+    published_on: date
+    summary: Text
+    credit: Text
+    full_text: str | None = None
+    methodology: MethodologyRecord = MethodologyRecord()
+    sections: list[SectionRecord] = []
+    statements: list[StatementRecord] = []
+
+
+class LayerRecord(Record):
+    id: Slug
+    depth: int = Field(ge=1, le=100)
+    name: Line
+    heading: Line
+    issue_kind: Line
+    section: Annotated[str, StringConstraints(pattern=r"^[IVXLC]+$")]
+    description: Text
+    introduction: Text | None = None
+
+
+class ThemeRecord(Record):
+    id: Slug
+    layer: Slug
+    position: int = Field(ge=1)
+    title: Line
+    summary: Text
+
+
+class StakeholderTypeRecord(Record):
+    id: Slug
+    name: Line
+    parent: Slug | None = None
+    description: Text
+
+
+class OrganisationTypeRecord(Record):
+    id: Slug
+    name: Line
+
+
+class InterviewRecord(Record):
+    id: Slug
+    report: Slug | None = None  # defaults to the file's `report`
+    attribution: Line
+    role_title: Line
+    organisation_type: Slug | None = None
+    stakeholder_type: Slug
+
+
+class TagRecord(Record):
+    id: Slug
+    name: Line
+    kind: Literal["policy-instrument", "agency", "condition-therapy", "issue"]
+    description: Text
+
+
+class QuoteRecord(Record):
+    id: Slug
+    report: Slug | None = None  # defaults to the file's `report`
+    position: int = Field(ge=1)
+    theme: Slug
+    interview: Slug
+    text: Text
+    tags: list[Slug] = []
+    cleaning: Text | None = None
+
+
+R = TypeVar("R", bound=Record)
+
+
+@dataclass(frozen=True)
+class SeedFileSpec:
+    """Where a kind of record lives and how it is validated."""
+
+    filename: str
+    key: str
+    record: type[Record]
+    has_report: bool = False
+
+
+SPECS: dict[str, SeedFileSpec] = {
+    spec.key: spec
+    for spec in (
+        SeedFileSpec("reports.yaml", "reports", ReportRecord),
+        SeedFileSpec("layers.yaml", "layers", LayerRecord, has_report=True),
+        SeedFileSpec("themes.yaml", "themes", ThemeRecord),
+        SeedFileSpec("stakeholder_types.yaml", "stakeholder_types", StakeholderTypeRecord),
+        SeedFileSpec("organisation_types.yaml", "organisation_types", OrganisationTypeRecord),
+        SeedFileSpec("interviews.yaml", "interviews", InterviewRecord, has_report=True),
+        SeedFileSpec("tags.yaml", "tags", TagRecord),
+        SeedFileSpec("quotes.yaml", "quotes", QuoteRecord, has_report=True),
+    )
+}
+
+
+@dataclass(frozen=True)
+class SeedProblem:
+    """One mistake in the seed data, located by file, record and field."""
+
+    file: str
+    message: str
+    record: int | None = None
+    record_id: str | None = None
+    field: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.record is not None:
+            where += f": record {self.record}"
+            if self.record_id:
+                where += f" (id {self.record_id!r})"
+        if self.field:
+            where += f", field {self.field!r}"
+        return f"{where}: {self.message}"
+
+
+class SeedError(Exception):
+    """The seed data has mistakes; nothing was written."""
+
+    def __init__(self, problems: list[SeedProblem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+class _StrictLoader(yaml.CSafeLoader):
+    """A YAML loader that refuses duplicate mapping keys instead of keeping the last one."""
+
+
+def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    mapping: dict[Any, Any] = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in mapping:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
+        mapping[key] = loader.construct_object(value_node, deep=True)
+    return mapping
+
+
+_StrictLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
+    _construct_mapping,  # type: ignore[arg-type]
+)
+
+
+@dataclass(frozen=True)
+class SeedFile:
+    """The validated records of one seed file, and the report its records default to."""
+
+    path: Path
+    records: list[Record]
+    report: str | None = None
+
+
+def read_document(path: Path, label: str) -> Any:
+    """Parse one YAML file, turning every failure into a located SeedError."""
+    if not path.is_file():
+        raise SeedError([SeedProblem(label, "file is missing")])
+    size = path.stat().st_size
+    if size > MAX_SEED_FILE_BYTES:
+        raise SeedError(
+            [SeedProblem(label, f"file is {size} bytes, over the {MAX_SEED_FILE_BYTES} limit")]
+        )
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SeedError([SeedProblem(label, f"not UTF-8 (byte {exc.start})")]) from exc
+    try:
+        return yaml.load(text, Loader=_StrictLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        reason = getattr(exc, "problem", None) or str(exc)
+        raise SeedError([SeedProblem(label, f"invalid YAML{at}: {reason}")]) from exc
+
+
+def read_seed_file(seeds_dir: Path, spec: SeedFileSpec) -> SeedFile:
+    """Read and validate every record of one seed file."""
+    label = f"seeds/{spec.filename}"
+    document = read_document(seeds_dir / spec.filename, label)
+    allowed = {"notes", spec.key} | ({"report"} if spec.has_report else set())
+    if not isinstance(document, dict) or not isinstance(document.get(spec.key), list):
+        raise SeedError([SeedProblem(label, f"expected a mapping with a list under {spec.key!r}")])
+    problems = [
+        SeedProblem(label, f"unexpected top-level key {key!r}")
+        for key in document
+        if key not in allowed
+    ]
+    report = document.get("report")
+    if spec.has_report and report is not None and not isinstance(report, str):
+        problems.append(SeedProblem(label, "top-level 'report' must be a report id"))
+    records: list[Record] = []
+    for index, raw in enumerate(document[spec.key], start=1):
+        record_id = raw.get("id") if isinstance(raw, dict) else None
+        record_id = record_id if isinstance(record_id, str) else None
+        try:
+            records.append(spec.record.model_validate(raw))
+        except ValidationError as exc:
+            problems.extend(
+                SeedProblem(
+                    label,
+                    error["msg"],
+                    record=index,
+                    record_id=record_id,
+                    field=".".join(str(part) for part in error["loc"]) or None,
+                )
+                for error in exc.errors()
+            )
+    if problems:
+        raise SeedError(problems)
+    return SeedFile(path=seeds_dir / spec.filename, records=records, report=report)

@@ -1,0 +1,531 @@
+"""The seed loader: validates the whole seed data set, then writes it in one transaction.
+
+Loading is idempotent and keyed on the stable ids: rows whose content is unchanged are left
+alone, changed rows are updated in place, new rows inserted and rows no longer in the seeds
+deleted. The data version is a hash of everything loaded, so a reseed that changes nothing
+writes nothing and keeps the version (and every ETag derived from it).
+"""
+
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar, cast
+
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Table,
+    and_,
+    delete,
+    insert,
+    or_,
+    select,
+    text,
+    update,
+)
+
+from app.db import FTS_TABLE
+from app.models import metadata
+from app.seed_files import (
+    SPECS,
+    InterviewRecord,
+    LayerRecord,
+    OrganisationTypeRecord,
+    QuoteRecord,
+    Record,
+    ReportRecord,
+    SeedError,
+    SeedFile,
+    SeedProblem,
+    StakeholderTypeRecord,
+    TagRecord,
+    ThemeRecord,
+    read_seed_file,
+)
+
+Row = dict[str, Any]
+# Parents before children: inserts run in this order, deletes in reverse.
+TABLE_ORDER = (
+    "report",
+    "report_section",
+    "statement",
+    "layer",
+    "theme",
+    "stakeholder_type",
+    "organisation_type",
+    "interview",
+    "tag",
+    "quote",
+    "quote_tag",
+)
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """What a load did."""
+
+    data_version: str
+    changed: bool
+    counts: dict[str, int]
+
+
+def load_seeds(engine: Engine, seeds_dir: Path) -> LoadResult:
+    """Validate the seed data in `seeds_dir` and write it; a SeedError leaves the database as is."""
+    rows = build_rows(read_all(seeds_dir), seeds_dir)
+    version = data_version(rows)
+    counts = {table: len(table_rows) for table, table_rows in rows.items()}
+    with engine.begin() as connection:
+        _lock_for_seeding(connection)
+        current = connection.execute(text("SELECT data_version FROM dataset_state")).scalar()
+        if current == version:
+            return LoadResult(version, changed=False, counts=counts)
+        write_rows(connection, rows)
+        _rebuild_search_index(connection)
+        _record_version(connection, version)
+    return LoadResult(version, changed=True, counts=counts)
+
+
+def read_all(seeds_dir: Path) -> dict[str, SeedFile]:
+    """Read every seed file, collecting the problems of all files before failing."""
+    files: dict[str, SeedFile] = {}
+    problems: list[SeedProblem] = []
+    for key, spec in SPECS.items():
+        try:
+            files[key] = read_seed_file(seeds_dir, spec)
+        except SeedError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise SeedError(problems)
+    return files
+
+
+T = TypeVar("T", bound=Record)
+
+
+def _records(files: dict[str, SeedFile], kind: type[T]) -> list[T]:
+    key = next(key for key, spec in SPECS.items() if spec.record is kind)
+    return [cast(T, record) for record in files[key].records]
+
+
+class _Problems:
+    """Collects cross-record problems, located like the per-record ones."""
+
+    def __init__(self) -> None:
+        self.items: list[SeedProblem] = []
+
+    def add(self, key: str, index: int, record_id: str, field: str, message: str) -> None:
+        label = f"seeds/{SPECS[key].filename}"
+        self.items.append(SeedProblem(label, message, index, record_id, field))
+
+    def unique_ids(self, key: str, records: Sequence[Any]) -> None:
+        seen: set[str] = set()
+        for index, record in enumerate(records, start=1):
+            if record.id in seen:
+                self.add(key, index, record.id, "id", f"duplicate id {record.id!r}")
+            seen.add(record.id)
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            raise SeedError(self.items)
+
+
+def section_id(report_id: str, numeral: str) -> str:
+    """The stable id of a report section, e.g. `cgt-insights-2026-v`."""
+    return f"{report_id}-{numeral.lower()}"
+
+
+def build_rows(files: dict[str, SeedFile], seeds_dir: Path) -> dict[str, list[Row]]:
+    """Check every cross-reference and turn the records into table rows."""
+    problems = _Problems()
+    reports = _records(files, ReportRecord)
+    layers = _records(files, LayerRecord)
+    themes = _records(files, ThemeRecord)
+    types = _records(files, StakeholderTypeRecord)
+    organisations = _records(files, OrganisationTypeRecord)
+    interviews = _records(files, InterviewRecord)
+    tags = _records(files, TagRecord)
+    quotes = _records(files, QuoteRecord)
+    for key, records in (
+        ("reports", reports),
+        ("layers", layers),
+        ("themes", themes),
+        ("stakeholder_types", types),
+        ("organisation_types", organisations),
+        ("interviews", interviews),
+        ("tags", tags),
+        ("quotes", quotes),
+    ):
+        problems.unique_ids(key, records)
+    problems.unique_ids("reports", [s for r in reports for s in r.statements])
+
+    rows: dict[str, list[Row]] = {table: [] for table in TABLE_ORDER}
+    full_texts = _report_rows(reports, seeds_dir, rows, problems)
+    sections = {row["id"] for row in rows["report_section"]}
+    _layer_rows(layers, files["layers"].report, sections, rows, problems)
+    _theme_rows(themes, {layer.id for layer in layers}, rows, problems)
+    _stakeholder_type_rows(types, rows, problems)
+    rows["organisation_type"] = [{"id": o.id, "name": o.name} for o in organisations]
+    _interview_rows(interviews, files["interviews"].report, rows, problems)
+    rows["tag"] = [t.model_dump(include={"id", "kind", "name", "description"}) for t in tags]
+    _quote_rows(quotes, files["quotes"].report, full_texts, rows, problems)
+    problems.raise_if_any()
+    return rows
+
+
+def _report_rows(
+    reports: list[ReportRecord], seeds_dir: Path, rows: dict[str, list[Row]], problems: _Problems
+) -> dict[str, str]:
+    full_texts: dict[str, str] = {}
+    for index, report in enumerate(reports, start=1):
+        full_text = None
+        if report.full_text is not None:
+            full_text = _read_text(seeds_dir, report.full_text)
+            if full_text is None:
+                problems.add(
+                    "reports",
+                    index,
+                    report.id,
+                    "full_text",
+                    f"{report.full_text!r} is not a readable UTF-8 file inside seeds/",
+                )
+            else:
+                full_texts[report.id] = full_text
+        rows["report"].append(
+            report.model_dump(
+                include={"id", "kind", "title", "publisher", "published_on", "summary", "credit"}
+            )
+            | report.methodology.model_dump()
+            | {"full_text": full_text}
+        )
+        numerals: set[str] = set()
+        for position, section in enumerate(report.sections, start=1):
+            if section.numeral in numerals:
+                problems.add(
+                    "reports",
+                    index,
+                    report.id,
+                    "sections",
+                    f"section {section.numeral} is listed twice",
+                )
+            numerals.add(section.numeral)
+            rows["report_section"].append(
+                section.model_dump()
+                | {
+                    "id": section_id(report.id, section.numeral),
+                    "report_id": report.id,
+                    "position": position,
+                }
+            )
+        for position, statement in enumerate(report.statements, start=1):
+            rows["statement"].append(
+                statement.model_dump() | {"report_id": report.id, "position": position}
+            )
+    return full_texts
+
+
+def _read_text(seeds_dir: Path, relative: str) -> str | None:
+    path = (seeds_dir / relative).resolve()
+    if not path.is_relative_to(seeds_dir.resolve()) or not path.is_file():
+        return None
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _layer_rows(
+    layers: list[LayerRecord],
+    report: str | None,
+    sections: set[str],
+    rows: dict[str, list[Row]],
+    problems: _Problems,
+) -> None:
+    depths: set[int] = set()
+    for index, layer in enumerate(layers, start=1):
+        section = section_id(report or "", layer.section)
+        if section not in sections:
+            problems.add(
+                "layers",
+                index,
+                layer.id,
+                "section",
+                f"report {report!r} has no section {layer.section}",
+            )
+        if layer.depth in depths:
+            problems.add("layers", index, layer.id, "depth", f"depth {layer.depth} is taken")
+        depths.add(layer.depth)
+        rows["layer"].append(layer.model_dump(exclude={"section"}) | {"section_id": section})
+
+
+def _theme_rows(
+    themes: list[ThemeRecord],
+    layer_ids: set[str],
+    rows: dict[str, list[Row]],
+    problems: _Problems,
+) -> None:
+    positions: set[int] = set()
+    for index, theme in enumerate(themes, start=1):
+        if theme.layer not in layer_ids:
+            problems.add("themes", index, theme.id, "layer", f"unknown layer {theme.layer!r}")
+        if theme.position in positions:
+            problems.add(
+                "themes", index, theme.id, "position", f"position {theme.position} is taken"
+            )
+        positions.add(theme.position)
+        rows["theme"].append(theme.model_dump(exclude={"layer"}) | {"layer_id": theme.layer})
+
+
+def _stakeholder_type_rows(
+    types: list[StakeholderTypeRecord], rows: dict[str, list[Row]], problems: _Problems
+) -> None:
+    parents = {t.id: t.parent for t in types}
+    for index, kind in enumerate(types, start=1):
+        if kind.parent is not None and kind.parent not in parents:
+            problems.add(
+                "stakeholder_types",
+                index,
+                kind.id,
+                "parent",
+                f"unknown stakeholder type {kind.parent!r}",
+            )
+        seen, node = {kind.id}, kind.parent
+        while node is not None and node in parents:
+            if node in seen:
+                problems.add(
+                    "stakeholder_types",
+                    index,
+                    kind.id,
+                    "parent",
+                    "the parent chain loops back to this type",
+                )
+                break
+            seen.add(node)
+            node = parents[node]
+    # Parents first, so that each insert finds its parent already there.
+    ordered = sorted(enumerate(types, start=1), key=lambda pair: _depth(pair[1].id, parents))
+    rows["stakeholder_type"] = [
+        kind.model_dump(exclude={"parent"}) | {"parent_id": kind.parent, "position": position}
+        for position, kind in ordered
+    ]
+
+
+def _depth(node: str | None, parents: dict[str, str | None]) -> int:
+    depth, seen = 0, set()
+    while node is not None and node in parents and node not in seen:
+        seen.add(node)
+        node, depth = parents[node], depth + 1
+    return depth
+
+
+def _interview_rows(
+    interviews: list[InterviewRecord],
+    report: str | None,
+    rows: dict[str, list[Row]],
+    problems: _Problems,
+) -> None:
+    reports = {row["id"] for row in rows["report"]}
+    organisations = {row["id"] for row in rows["organisation_type"]}
+    types = {row["id"] for row in rows["stakeholder_type"]}
+    attributions: set[tuple[str, str]] = set()
+    for index, interview in enumerate(interviews, start=1):
+        report_id = interview.report or report or ""
+        checks = (
+            ("report", report_id in reports, f"unknown report {report_id!r}"),
+            (
+                "organisation_type",
+                interview.organisation_type is None or interview.organisation_type in organisations,
+                f"unknown organisation type {interview.organisation_type!r}",
+            ),
+            (
+                "stakeholder_type",
+                interview.stakeholder_type in types,
+                f"unknown stakeholder type {interview.stakeholder_type!r}",
+            ),
+            (
+                "attribution",
+                (report_id, interview.attribution) not in attributions,
+                f"attribution {interview.attribution!r} is listed twice",
+            ),
+        )
+        for field, ok, message in checks:
+            if not ok:
+                problems.add("interviews", index, interview.id, field, message)
+        attributions.add((report_id, interview.attribution))
+        rows["interview"].append(
+            {
+                "id": interview.id,
+                "report_id": report_id,
+                "position": index,
+                "attribution": interview.attribution,
+                "role_title": interview.role_title,
+                "organisation_type_id": interview.organisation_type,
+                "stakeholder_type_id": interview.stakeholder_type,
+            }
+        )
+
+
+def _quote_rows(
+    quotes: list[QuoteRecord],
+    report: str | None,
+    full_texts: dict[str, str],
+    rows: dict[str, list[Row]],
+    problems: _Problems,
+) -> None:
+    interview_reports = {row["id"]: row["report_id"] for row in rows["interview"]}
+    theme_layers = {row["id"]: row["layer_id"] for row in rows["theme"]}
+    layer_sections = {row["id"]: row["section_id"] for row in rows["layer"]}
+    tags = {row["id"] for row in rows["tag"]}
+    positions: set[tuple[str, int]] = set()
+    search_from: dict[str, int] = defaultdict(int)
+    for index, quote in sorted(enumerate(quotes, start=1), key=lambda p: p[1].position):
+        report_id = quote.report or report or ""
+
+        def problem(
+            field: str, message: str, index: int = index, quote: QuoteRecord = quote
+        ) -> None:
+            problems.add("quotes", index, quote.id, field, message)
+
+        if quote.theme not in theme_layers:
+            problem("theme", f"unknown theme {quote.theme!r}")
+        if quote.interview not in interview_reports:
+            problem("interview", f"unknown interview {quote.interview!r}")
+        elif interview_reports[quote.interview] != report_id:
+            problem("interview", f"interview {quote.interview!r} belongs to another report")
+        for tag in quote.tags:
+            if tag not in tags:
+                problem("tags", f"unknown tag {tag!r}")
+        if len(set(quote.tags)) != len(quote.tags):
+            problem("tags", "a tag is listed twice")
+        if (report_id, quote.position) in positions:
+            problem("position", f"position {quote.position} is taken")
+        positions.add((report_id, quote.position))
+        start = -1
+        if report_id not in full_texts:
+            problem("report", f"report {report_id!r} has no full text to locate quotes in")
+        else:
+            start = full_texts[report_id].find(quote.text, search_from[report_id])
+            if start < 0:
+                problem("text", f"not found verbatim, in order, in the full text of {report_id!r}")
+            else:
+                search_from[report_id] = start + len(quote.text)
+        section = layer_sections.get(theme_layers.get(quote.theme, ""), "")
+        rows["quote"].append(
+            {
+                "id": quote.id,
+                "report_id": report_id,
+                "section_id": section,
+                "theme_id": quote.theme,
+                "interview_id": quote.interview,
+                "position": quote.position,
+                "text": quote.text,
+                "length": len(quote.text),
+                "start_offset": start,
+                "end_offset": start + len(quote.text),
+            }
+        )
+        rows["quote_tag"].extend({"quote_id": quote.id, "tag_id": tag} for tag in quote.tags)
+
+
+def data_version(rows: dict[str, list[Row]]) -> str:
+    """A content hash of everything loaded: it changes exactly when the content does."""
+    canonical = json.dumps(
+        {table: sorted(rows[table], key=_sort_key) for table in TABLE_ORDER},
+        sort_keys=True,
+        default=str,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _sort_key(row: Row) -> str:
+    return json.dumps(row, sort_keys=True, default=str)
+
+
+def _lock_for_seeding(connection: Connection) -> None:
+    """Serialise concurrent loads: the second waits, then finds the work done."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(7303147)"))
+    else:
+        # Take SQLite's write lock now, not at the first write, so the version check is current.
+        connection.execute(text("UPDATE dataset_state SET id = id"))
+
+
+def write_rows(connection: Connection, rows: dict[str, list[Row]]) -> None:
+    """Make every table hold exactly `rows`, touching only what differs."""
+    stale: dict[str, list[Row]] = {}
+    for name in TABLE_ORDER:
+        stale[name] = _upsert(connection, metadata.tables[name], rows[name])
+    for name in reversed(TABLE_ORDER):
+        table = metadata.tables[name]
+        for chunk in _chunks(stale[name], 500):
+            connection.execute(delete(table).where(_key_in(table, chunk)))
+
+
+def _upsert(connection: Connection, table: Table, rows: list[Row]) -> list[Row]:
+    """Insert new rows and update changed ones; return the keys of rows to delete."""
+    keys = [column.name for column in table.primary_key.columns]
+    existing = {
+        tuple(row[k] for k in keys): row
+        for row in (dict(r._mapping) for r in connection.execute(select(table)))
+    }
+    wanted = {tuple(row[k] for k in keys): row for row in rows}
+    changed = [row for key, row in wanted.items() if key in existing and existing[key] != row]
+    _clear_unique_values(connection, table, changed, keys)
+    for row in changed:
+        connection.execute(update(table).where(*(table.c[k] == row[k] for k in keys)).values(row))
+    new = [row for key, row in wanted.items() if key not in existing]
+    for chunk in _chunks(new, 500):
+        connection.execute(insert(table), chunk)
+    return [dict(zip(keys, key, strict=True)) for key in existing if key not in wanted]
+
+
+def _clear_unique_values(
+    connection: Connection, table: Table, rows: list[Row], keys: list[str]
+) -> None:
+    """Move changed rows' unique values out of the way, so that two rows can swap them."""
+    unique_columns = {
+        column.name
+        for constraint in table.constraints
+        if constraint.__class__.__name__ == "UniqueConstraint"
+        for column in getattr(constraint, "columns", [])
+    } | {column.name for column in table.columns if column.unique}
+    for offset, row in enumerate(rows, start=1):
+        placeholder = {
+            name: (-offset if isinstance(row[name], int) else f"~swap~{offset}")
+            for name in unique_columns - set(keys)
+            if row.get(name) is not None
+        }
+        if placeholder:
+            connection.execute(
+                update(table).where(*(table.c[k] == row[k] for k in keys)).values(placeholder)
+            )
+
+
+def _key_in(table: Table, keys: list[Row]) -> Any:
+    return or_(*(and_(*(table.c[k] == v for k, v in key.items())) for key in keys))
+
+
+def _chunks(items: list[Row], size: int) -> Iterator[list[Row]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _rebuild_search_index(connection: Connection) -> None:
+    """SQLite's FTS5 table is a copy: refill it. PostgreSQL's GIN index maintains itself."""
+    if connection.dialect.name == "sqlite":
+        connection.execute(text(f"DELETE FROM {FTS_TABLE}"))
+        connection.execute(
+            text(f"INSERT INTO {FTS_TABLE} (quote_id, text) SELECT id, text FROM quote")
+        )
+
+
+def _record_version(connection: Connection, version: str) -> None:
+    state = metadata.tables["dataset_state"]
+    values = {"data_version": version, "loaded_at": datetime.now(UTC)}
+    if connection.execute(update(state).where(state.c.id == 1).values(values)).rowcount == 0:
+        connection.execute(insert(state).values(id=1, **values))
