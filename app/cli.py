@@ -1,0 +1,69 @@
+"""`insights`: the command line for migrating, seeding and serving the API."""
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import uvicorn
+from alembic import command
+from alembic.config import Config
+
+from app.config import PROJECT_ROOT, get_settings
+from app.db import get_engine
+from app.seed_files import SeedError
+from app.seeding import load_seeds
+
+cli = typer.Typer(help="Insights API: migrate, seed and serve.", no_args_is_help=True)
+
+
+def alembic_config() -> Config:
+    """Alembic's configuration, from `[tool.alembic]` in pyproject.toml."""
+    return Config(toml_file=PROJECT_ROOT / "pyproject.toml")
+
+
+@cli.command()
+def migrate() -> None:
+    """Upgrade the database schema to the latest migration."""
+    command.upgrade(alembic_config(), "head")
+    typer.echo("database at the latest migration")
+
+
+@cli.command()
+def seed(
+    seeds_dir: Annotated[
+        Path | None, typer.Option(help="Seed folder (default: the SEEDS_DIR setting).")
+    ] = None,
+) -> None:
+    """Validate the seed files and load them in one transaction (idempotent)."""
+    folder = seeds_dir or get_settings().seeds_dir
+    try:
+        result = load_seeds(get_engine(), folder)
+    except SeedError as exc:
+        typer.echo(f"seed data rejected; nothing was written:\n{exc}", err=True)
+        sys.exit(1)
+    state = "loaded" if result.changed else "unchanged"
+    counts = ", ".join(f"{n} {table}" for table, n in result.counts.items())
+    typer.echo(f"seeds {state}: data version {result.data_version[:12]} ({counts})")
+
+
+@cli.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Bind address (default: HOST).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default: PORT).")] = None,
+    workers: Annotated[int | None, typer.Option(help="Worker processes (default: WORKERS).")] = None,
+) -> None:
+    """Serve the API with uvicorn."""
+    settings = get_settings()
+    uvicorn.run(
+        "app.main:app",
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers or settings.workers,
+        proxy_headers=False,
+    )
+
+
+def main() -> None:
+    """Entry point of the `insights` script."""
+    cli()

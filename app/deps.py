@@ -1,0 +1,21 @@
+"""Dependencies shared by the routes."""
+
+from typing import Annotated, TypeVar
+
+from fastapi import Depends, Path
+from sqlalchemy.orm import Session
+
+from app.db import get_session
+from app.errors import NotFound
+
+SessionDep = Annotated[Session, Depends(get_session)]
+ObjectId = Annotated[str, Path(max_length=200, description="Stable identifier of the object.")]
+
+T = TypeVar("T")
+
+
+def found(value: T | None, kind: str, object_id: str) -> T:
+    """`value`, or a 404 naming the kind and id that were not found."""
+    if value is None:
+        raise NotFound(f"There is no {kind} with id {object_id!r}.")
+    return value

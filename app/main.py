@@ -1,0 +1,103 @@
+"""The application factory."""
+
+from pathlib import Path
+from typing import Any
+
+import fastapi_offline
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import HTMLResponse
+from fastapi.routing import APIRoute
+from fastapi.staticfiles import StaticFiles
+
+from app.config import get_settings
+from app.errors import PROBLEM_MEDIA_TYPE, PROBLEM_RESPONSES, install_error_handlers
+from app.routes import catalogue, meta, quotes
+
+DESCRIPTION = """\
+A structured, read-only insights database of the Alliance for Health Policy's *Signature Seminar
+Insights Report: Cell and Gene Therapy Policy* (February 2026): 62 verbatim interview quotes from
+17 anonymised experts, sorted by the report's iceberg model into 4 layers and 18 themes.
+
+Every object has a stable string id. Lists are `{"items": [...], "next_cursor": ...}`; errors
+are RFC 9457 `application/problem+json`.
+"""
+EXPOSED_HEADERS = [
+    "ETag",
+    "Link",
+    "Retry-After",
+    "RateLimit-Limit",
+    "RateLimit-Remaining",
+    "RateLimit-Reset",
+]
+DOCS_ASSETS = Path(fastapi_offline.__file__).parent / "static"
+
+
+def create_app() -> FastAPI:
+    """Build the API: routes, error handlers, CORS and offline docs."""
+    settings = get_settings()
+    app = FastAPI(
+        title="Insights API",
+        version="1.0.0",
+        description=DESCRIPTION,
+        docs_url=None,
+        redoc_url=None,
+        responses=PROBLEM_RESPONSES,
+        generate_unique_id_function=lambda route: route.name,
+    )
+    for router in (quotes.router, catalogue.router, meta.router):
+        app.include_router(router)
+    install_error_handlers(app)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_allow_origins,
+        allow_credentials=False,
+        allow_methods=["GET", "HEAD", "OPTIONS"],
+        allow_headers=["*"],
+        expose_headers=EXPOSED_HEADERS,
+        max_age=86400,
+    )
+    _mount_docs(app)
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    return app
+
+
+def _mount_docs(app: FastAPI) -> None:
+    """Swagger UI from an installed package's assets: it works offline and under a strict CSP."""
+    app.mount("/static/docs", StaticFiles(directory=DOCS_ASSETS), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="Insights API",
+            swagger_js_url="/static/docs/swagger-ui-bundle.js",
+            swagger_css_url="/static/docs/swagger-ui.css",
+            swagger_favicon_url="/static/docs/favicon.png",
+        )
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    """The OpenAPI document, with problem responses under application/problem+json."""
+    if app.openapi_schema:
+        return app.openapi_schema
+    schema = get_openapi(
+        title=app.title,
+        version=app.version,
+        description=app.description,
+        routes=[r for r in app.routes if isinstance(r, APIRoute)],
+        tags=app.openapi_tags,
+    )
+    for path in schema["paths"].values():
+        for operation in path.values():
+            for status, response in operation.get("responses", {}).items():
+                content = response.get("content", {})
+                if status[0] in "45" and "application/json" in content:
+                    content[PROBLEM_MEDIA_TYPE] = content.pop("application/json")
+    app.openapi_schema = schema
+    return schema
+
+
+app = create_app()

@@ -1,0 +1,311 @@
+"""Statements for the small collections: reports, layers, themes, stakeholders, interviews, tags."""
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, func, literal, select, union_all
+from sqlalchemy.orm import Session
+
+from app import schemas
+from app.queries.tables import (
+    interview,
+    layer,
+    organisation_type,
+    quote,
+    quote_tag,
+    report,
+    report_section,
+    stakeholder_type,
+    statement,
+    tag,
+    theme,
+)
+
+
+def _count_by(group: ColumnElement[Any], *, via: Select[Any] | None = None) -> Any:
+    """A subquery of (key, n): quotes counted per `group`, joined as `via` says."""
+    base = via if via is not None else select(group.label("key"), func.count().label("n"))
+    return base.group_by(group).subquery()
+
+
+def _n(column: Any) -> ColumnElement[int]:
+    return func.coalesce(column, 0)
+
+
+# --- reports -----------------------------------------------------------------------------------
+
+
+def list_reports(session: Session, report_id: str | None = None) -> list[schemas.Report]:
+    """Reports by publication date, each with its number of quotes."""
+    counts = _count_by(quote.c.report_id)
+    statement_ = (
+        select(report, _n(counts.c.n).label("quote_count"))
+        .outerjoin(counts, counts.c.key == report.c.id)
+        .order_by(report.c.published_on, report.c.id)
+    )
+    if report_id is not None:
+        statement_ = statement_.where(report.c.id == report_id)
+    return [
+        schemas.Report(**row._mapping, has_full_text=row.full_text is not None)
+        for row in session.execute(statement_)
+    ]
+
+
+def get_report(session: Session, report_id: str) -> schemas.ReportDetail | None:
+    """A report with its methodology, sections and statements."""
+    found = list_reports(session, report_id)
+    if not found:
+        return None
+    row = session.execute(select(report).where(report.c.id == report_id)).one()
+    sections = session.execute(
+        select(report_section)
+        .where(report_section.c.report_id == report_id)
+        .order_by(report_section.c.position)
+    )
+    statements = session.execute(
+        select(statement).where(statement.c.report_id == report_id).order_by(statement.c.position)
+    )
+    return schemas.ReportDetail(
+        **found[0].model_dump(),
+        methodology=schemas.Methodology.model_validate(row, from_attributes=True),
+        sections=[schemas.Section.model_validate(s, from_attributes=True) for s in sections],
+        statements=[schemas.Statement.model_validate(s, from_attributes=True) for s in statements],
+    )
+
+
+def get_report_text(session: Session, report_id: str) -> str | None:
+    """The cleaned full text of a report, if stored."""
+    return session.execute(select(report.c.full_text).where(report.c.id == report_id)).scalar()
+
+
+# --- layers and themes -------------------------------------------------------------------------
+
+
+def _quotes_per_theme() -> Any:
+    return _count_by(quote.c.theme_id)
+
+
+def list_layers(session: Session, layer_id: str | None = None) -> list[schemas.Layer]:
+    """The iceberg layers from the tip down, with their section and counts."""
+    themes = _count_by(theme.c.layer_id)
+    quotes = _count_by(
+        theme.c.layer_id,
+        via=select(theme.c.layer_id.label("key"), func.count(quote.c.id).label("n")).join(
+            quote, quote.c.theme_id == theme.c.id
+        ),
+    )
+    statement_ = (
+        select(
+            layer,
+            report_section.c.numeral,
+            report_section.c.title.label("section_title"),
+            report_section.c.page_start,
+            report_section.c.page_end,
+            _n(themes.c.n).label("theme_count"),
+            _n(quotes.c.n).label("quote_count"),
+        )
+        .join(report_section, report_section.c.id == layer.c.section_id)
+        .outerjoin(themes, themes.c.key == layer.c.id)
+        .outerjoin(quotes, quotes.c.key == layer.c.id)
+        .order_by(layer.c.depth)
+    )
+    if layer_id is not None:
+        statement_ = statement_.where(layer.c.id == layer_id)
+    return [
+        schemas.Layer(
+            **{k: v for k, v in row._mapping.items() if k in schemas.Layer.model_fields},
+            section=schemas.SectionRef(
+                numeral=row.numeral,
+                title=row.section_title,
+                page_start=row.page_start,
+                page_end=row.page_end,
+            ),
+        )
+        for row in session.execute(statement_)
+    ]
+
+
+def get_layer(session: Session, layer_id: str) -> schemas.LayerDetail | None:
+    """A layer with its themes."""
+    found = list_layers(session, layer_id)
+    if not found:
+        return None
+    themes = [
+        schemas.ThemeInLayer(id=t.id, title=t.title, position=t.position, quote_count=t.quote_count)
+        for t in list_themes(session, layers=[layer_id])
+    ]
+    return schemas.LayerDetail(**found[0].model_dump(), themes=themes)
+
+
+def list_themes(
+    session: Session, *, layers: list[str] | None = None, theme_id: str | None = None
+) -> list[schemas.Theme]:
+    """Themes in report order, optionally of some layers, each with its quote count."""
+    quotes = _quotes_per_theme()
+    statement_ = (
+        select(theme, layer.c.name.label("layer_name"), _n(quotes.c.n).label("quote_count"))
+        .join(layer, layer.c.id == theme.c.layer_id)
+        .outerjoin(quotes, quotes.c.key == theme.c.id)
+        .order_by(theme.c.position, theme.c.id)
+    )
+    if layers:
+        statement_ = statement_.where(theme.c.layer_id.in_(layers))
+    if theme_id is not None:
+        statement_ = statement_.where(theme.c.id == theme_id)
+    return [
+        schemas.Theme(
+            id=row.id,
+            title=row.title,
+            position=row.position,
+            summary=row.summary,
+            layer=schemas.LayerRef(id=row.layer_id, name=row.layer_name),
+            quote_count=row.quote_count,
+        )
+        for row in session.execute(statement_)
+    ]
+
+
+# --- stakeholders and interviews ----------------------------------------------------------------
+
+
+def _type_closure() -> Any:
+    """(ancestor, descendant) for every stakeholder type, itself included."""
+    closure = select(
+        stakeholder_type.c.id.label("ancestor"), stakeholder_type.c.id.label("descendant")
+    ).cte("type_closure", recursive=True)
+    return closure.union_all(
+        select(closure.c.ancestor, stakeholder_type.c.id).where(
+            stakeholder_type.c.parent_id == closure.c.descendant
+        )
+    )
+
+
+def list_stakeholder_types(
+    session: Session, type_id: str | None = None
+) -> list[schemas.StakeholderType]:
+    """The taxonomy in seed order; counts include each type's sub-types."""
+    closure = _type_closure()
+    counts = (
+        select(
+            closure.c.ancestor.label("key"),
+            func.count(func.distinct(interview.c.id)).label("interviews"),
+            func.count(quote.c.id).label("quotes"),
+        )
+        .join(interview, interview.c.stakeholder_type_id == closure.c.descendant)
+        .outerjoin(quote, quote.c.interview_id == interview.c.id)
+        .group_by(closure.c.ancestor)
+        .subquery()
+    )
+    parent = stakeholder_type.alias("parent")
+    statement_ = (
+        select(
+            stakeholder_type,
+            parent.c.name.label("parent_name"),
+            _n(counts.c.interviews).label("interview_count"),
+            _n(counts.c.quotes).label("quote_count"),
+        )
+        .outerjoin(parent, parent.c.id == stakeholder_type.c.parent_id)
+        .outerjoin(counts, counts.c.key == stakeholder_type.c.id)
+        .order_by(stakeholder_type.c.position)
+    )
+    rows = session.execute(statement_).all()
+    children: dict[str, list[schemas.StakeholderTypeRef]] = {row.id: [] for row in rows}
+    for row in rows:
+        if row.parent_id is not None:
+            children[row.parent_id].append(schemas.StakeholderTypeRef(id=row.id, name=row.name))
+    return [
+        schemas.StakeholderType(
+            id=row.id,
+            name=row.name,
+            description=row.description,
+            parent=(
+                schemas.StakeholderTypeRef(id=row.parent_id, name=row.parent_name)
+                if row.parent_id
+                else None
+            ),
+            children=children[row.id],
+            interview_count=row.interview_count,
+            quote_count=row.quote_count,
+        )
+        for row in rows
+        if type_id is None or row.id == type_id
+    ]
+
+
+def list_interviews(session: Session, interview_id: str | None = None) -> list[schemas.Interview]:
+    """Interviews in order of first appearance, with their role and quote count."""
+    quotes = _count_by(quote.c.interview_id)
+    statement_ = (
+        select(
+            interview,
+            organisation_type.c.name.label("organisation_type_name"),
+            stakeholder_type.c.name.label("stakeholder_type_name"),
+            report.c.title.label("report_title"),
+            _n(quotes.c.n).label("quote_count"),
+        )
+        .outerjoin(organisation_type, organisation_type.c.id == interview.c.organisation_type_id)
+        .join(stakeholder_type, stakeholder_type.c.id == interview.c.stakeholder_type_id)
+        .join(report, report.c.id == interview.c.report_id)
+        .outerjoin(quotes, quotes.c.key == interview.c.id)
+        .order_by(report.c.published_on, report.c.id, interview.c.position)
+    )
+    if interview_id is not None:
+        statement_ = statement_.where(interview.c.id == interview_id)
+    return [
+        schemas.Interview(
+            id=row.id,
+            attribution=row.attribution,
+            role_title=row.role_title,
+            organisation_type=(
+                schemas.OrganisationTypeRef(
+                    id=row.organisation_type_id, name=row.organisation_type_name
+                )
+                if row.organisation_type_id
+                else None
+            ),
+            stakeholder_type=schemas.StakeholderTypeRef(
+                id=row.stakeholder_type_id, name=row.stakeholder_type_name
+            ),
+            report=schemas.ReportRef(id=row.report_id, title=row.report_title),
+            position=row.position,
+            quote_count=row.quote_count,
+        )
+        for row in session.execute(statement_)
+    ]
+
+
+# --- tags and meta -----------------------------------------------------------------------------
+
+
+def list_tags(session: Session, tag_id: str | None = None) -> list[schemas.Tag]:
+    """Tags by kind and name, each with its quote count."""
+    quotes = _count_by(quote_tag.c.tag_id)
+    statement_ = (
+        select(tag, _n(quotes.c.n).label("quote_count"))
+        .outerjoin(quotes, quotes.c.key == tag.c.id)
+        .order_by(tag.c.kind, tag.c.name, tag.c.id)
+    )
+    if tag_id is not None:
+        statement_ = statement_.where(tag.c.id == tag_id)
+    return [schemas.Tag(**row._mapping) for row in session.execute(statement_)]
+
+
+def object_counts(session: Session) -> schemas.Counts:
+    """How many rows each public object type has, in one round trip."""
+    tables = {
+        "reports": report,
+        "layers": layer,
+        "themes": theme,
+        "quotes": quote,
+        "interviews": interview,
+        "stakeholder_types": stakeholder_type,
+        "organisation_types": organisation_type,
+        "tags": tag,
+        "statements": statement,
+    }
+    counts = union_all(
+        *(
+            select(literal(name).label("name"), func.count().label("n")).select_from(table)
+            for name, table in tables.items()
+        )
+    )
+    return schemas.Counts(**{row.name: row.n for row in session.execute(counts)})

@@ -1,0 +1,37 @@
+"""The data version, counts and credit; the readiness probe."""
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from app import schemas
+from app.queries.catalogue import object_counts
+from app.queries.tables import dataset_state, report
+
+NOT_LOADED = "not-loaded"
+
+
+def data_version(session: Session) -> str:
+    """The content hash of what the seeds last loaded (`not-loaded` before the first load)."""
+    version = session.execute(select(dataset_state.c.data_version)).scalar()
+    return version or NOT_LOADED
+
+
+def get_meta(session: Session) -> schemas.Meta:
+    """Data version, load time, counts and the credit line of the insights reports."""
+    state = session.execute(select(dataset_state)).first()
+    credits = session.execute(
+        select(report.c.credit)
+        .where(report.c.kind == "insights-report")
+        .order_by(report.c.published_on, report.c.id)
+    ).scalars()
+    return schemas.Meta(
+        data_version=state.data_version if state else NOT_LOADED,
+        loaded_at=state.loaded_at if state else None,
+        counts=object_counts(session),
+        credit=" ".join(credits),
+    )
+
+
+def ping(session: Session) -> None:
+    """Raise if the database does not answer."""
+    session.execute(text("SELECT 1"))
