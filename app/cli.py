@@ -51,7 +51,9 @@ def seed(
 def serve(
     host: Annotated[str | None, typer.Option(help="Bind address (default: HOST).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default: PORT).")] = None,
-    workers: Annotated[int | None, typer.Option(help="Worker processes (default: WORKERS).")] = None,
+    workers: Annotated[
+        int | None, typer.Option(help="Worker processes (default: WORKERS).")
+    ] = None,
 ) -> None:
     """Serve the API with uvicorn."""
     settings = get_settings()

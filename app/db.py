@@ -11,7 +11,9 @@ from sqlmodel import Session
 
 from app.config import get_settings
 
-FTS_TABLE = "quote_fts"  # SQLite FTS5 index of quote text, rebuilt by the seed loader
+# SQLite FTS5 copies of the quote text (stemmed words; unstemmed prefixes), refilled by each load.
+FTS_TABLE = "quote_fts"
+FTS_PREFIX_TABLE = "quote_fts_prefix"
 
 
 def make_engine(database_url: str) -> Engine:

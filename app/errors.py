@@ -85,7 +85,12 @@ def problem_response(
 async def _api_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ApiError)
     return problem_response(
-        request, exc.status, exc.title, exc.slug, exc.detail, errors=exc.errors,
+        request,
+        exc.status,
+        exc.title,
+        exc.slug,
+        exc.detail,
+        errors=exc.errors,
         headers=exc.headers,
     )
 
@@ -117,8 +122,12 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     ]
     where = ", ".join(".".join(e["loc"][1:]) or e["loc"][0] for e in errors)
     return problem_response(
-        request, 422, "Invalid parameter", "invalid-parameter",
-        f"Invalid value for: {where}.", errors=errors,
+        request,
+        422,
+        "Invalid parameter",
+        "invalid-parameter",
+        f"Invalid value for: {where}.",
+        errors=errors,
     )
 
 
@@ -126,7 +135,10 @@ async def _database_unavailable(request: Request, exc: Exception) -> JSONRespons
     # No SQL, host names or driver messages go out: only that the database is unreachable.
     logger.warning("database unavailable: %s", exc.__class__.__name__)
     return problem_response(
-        request, 503, "Service unavailable", "service-unavailable",
+        request,
+        503,
+        "Service unavailable",
+        "service-unavailable",
         "The database is unavailable; retry shortly.",
         headers={"Retry-After": str(RETRY_AFTER_S)},
     )

@@ -59,7 +59,7 @@ class QuoteFilters(BaseModel):
         """The id filters that are set, by dimension."""
         return {
             name: values
-            for name, values in self.model_dump(include=DIMENSIONS).items()
+            for name, values in self.model_dump(include=set(DIMENSIONS)).items()
             if values
         }
 

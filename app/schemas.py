@@ -316,7 +316,7 @@ class Health(PublicModel):
 class ProblemError(BaseModel):
     """One invalid parameter."""
 
-    loc: list[str | int] = Field(description="Where the parameter is, e.g. [\"query\", \"limit\"].")
+    loc: list[str | int] = Field(description='Where the parameter is, e.g. ["query", "limit"].')
     msg: str = Field(description="What is wrong with it.")
     type: str = Field(description="Machine-readable kind of error.")
 

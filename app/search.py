@@ -3,16 +3,20 @@
 Neither backend's query syntax is safe for user text (FTS5 parses the bound `MATCH` parameter;
 `to_tsquery` raises on ordinary input), so the text is parsed here into plain terms: words,
 `"quoted phrases"` and `prefix*` words. Everything else (operators, column filters,
-punctuation, control characters) is dropped. English stop words are dropped on both backends, as
-PostgreSQL's `english` configuration does, so that both find the same quotes.
+punctuation, control characters) is dropped. Words and phrases are matched stemmed, without
+English stop words (PostgreSQL's `english` configuration, SQLite's porter tokenizer with the same
+stop words dropped here); prefixes are matched against the unstemmed words (`simple`,
+`unicode61`), since a stem need not start with the prefix a reader typed (`regulat*` must find
+"regulate", stemmed "regul"). Both backends thus find the same quotes.
 """
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import ColumnElement, func, literal_column, select, text
+from sqlalchemy import ColumnElement, and_, func, literal_column, select, text
 
-from app.db import FTS_TABLE
+from app.db import FTS_PREFIX_TABLE, FTS_TABLE
 
 MAX_TERMS = 16
 # PostgreSQL's english.stop, the list its `english` text search configuration ignores.
@@ -43,14 +47,14 @@ def parse_query(query: str) -> list[Term]:
     for match in _PIECE.finditer(query):
         phrase, bare = match.group(1), match.group(2)
         if phrase is not None:
-            words = tuple(w for w in _WORD.findall(phrase.lower()) if w not in STOP_WORDS)
-            if words:
-                terms.append(Term(words))
+            phrase_words = tuple(w for w in _WORD.findall(phrase.lower()) if w not in STOP_WORDS)
+            if phrase_words:
+                terms.append(Term(phrase_words))
             continue
         words = _WORD.findall(bare.lower())
         for index, word in enumerate(words):
             prefix = bare.endswith("*") and index == len(words) - 1
-            if word not in STOP_WORDS:
+            if prefix or word not in STOP_WORDS:
                 terms.append(Term((word,), prefix=prefix))
     return terms[:MAX_TERMS]
 
@@ -60,28 +64,51 @@ def fts5_expression(terms: list[Term]) -> str:
     return " ".join(f'"{" ".join(t.words)}"' + ("*" if t.prefix else "") for t in terms)
 
 
-def search_condition_sqlite(
-    quote_id: ColumnElement[str], terms: list[Term]
+def search_condition(
+    dialect: str, quote_id: ColumnElement[str], quote_text: ColumnElement[str], terms: list[Term]
 ) -> ColumnElement[bool]:
-    """`quote.id IN (ids the FTS5 index matches)`."""
-    matches = (
-        select(literal_column("quote_id"))
-        .select_from(text(FTS_TABLE))
-        .where(text(f"{FTS_TABLE} MATCH :fts_query").bindparams(fts_query=fts5_expression(terms)))
-    )
-    return quote_id.in_(matches)
+    """A condition true for the quotes whose text matches every term."""
+    words = [term for term in terms if not term.prefix]
+    prefixes = [term for term in terms if term.prefix]
+    conditions: list[ColumnElement[bool]] = []
+    if dialect == "sqlite":
+        for table, group in ((FTS_TABLE, words), (FTS_PREFIX_TABLE, prefixes)):
+            if group:
+                matches: Any = (
+                    select(literal_column("quote_id"))
+                    .select_from(text(table))
+                    .where(
+                        text(f"{table} MATCH :{table}").bindparams(
+                            **{table: fts5_expression(group)}
+                        )
+                    )
+                )
+                conditions.append(quote_id.in_(matches))
+    else:
+        if words:
+            conditions.append(_tsvector("english", quote_text).op("@@")(_tsquery(words)))
+        if prefixes:
+            conditions.append(_tsvector("simple", quote_text).op("@@")(_tsquery(prefixes)))
+    return and_(*conditions)
 
 
-def postgres_match(document: ColumnElement[str], terms: list[Term]) -> ColumnElement[bool]:
-    """`to_tsvector('english', document) @@ (term1 && term2 ...)`, matching the GIN index."""
-    english = literal_column("'english'")
-    query = None
+def _tsvector(config: str, document: ColumnElement[str]) -> ColumnElement[Any]:
+    # A literal config, so that the expression matches the GIN index's expression.
+    return func.to_tsvector(literal_column(f"'{config}'"), document)
+
+
+def _tsquery(terms: list[Term]) -> ColumnElement[Any]:
+    """`term1 && term2 ...` as tsqueries; none of these functions raises on any input."""
+    parts: list[ColumnElement[Any]] = []
     for term in terms:
-        if len(term.words) > 1:
-            part = func.phraseto_tsquery(english, " ".join(term.words))
-        elif term.prefix:
-            part = func.to_tsquery(english, term.words[0] + ":*")
+        if term.prefix:
+            # The word is letters and digits only, so `word:*` is always valid tsquery syntax.
+            parts.append(func.to_tsquery(literal_column("'simple'"), term.words[0] + ":*"))
+        elif len(term.words) > 1:
+            parts.append(func.phraseto_tsquery(literal_column("'english'"), " ".join(term.words)))
         else:
-            part = func.plainto_tsquery(english, term.words[0])
-        query = part if query is None else query.op("&&")(part)
-    return func.to_tsvector(english, document).op("@@")(query)
+            parts.append(func.plainto_tsquery(literal_column("'english'"), term.words[0]))
+    query: ColumnElement[Any] = parts[0]
+    for part in parts[1:]:
+        query = query.op("&&")(part)
+    return query

@@ -28,7 +28,7 @@ from sqlalchemy import (
     update,
 )
 
-from app.db import FTS_TABLE
+from app.db import FTS_PREFIX_TABLE, FTS_TABLE
 from app.models import metadata
 from app.seed_files import (
     SPECS,
@@ -518,10 +518,11 @@ def _chunks(items: list[Row], size: int) -> Iterator[list[Row]]:
 def _rebuild_search_index(connection: Connection) -> None:
     """SQLite's FTS5 table is a copy: refill it. PostgreSQL's GIN index maintains itself."""
     if connection.dialect.name == "sqlite":
-        connection.execute(text(f"DELETE FROM {FTS_TABLE}"))
-        connection.execute(
-            text(f"INSERT INTO {FTS_TABLE} (quote_id, text) SELECT id, text FROM quote")
-        )
+        for table in (FTS_TABLE, FTS_PREFIX_TABLE):
+            connection.execute(text(f"DELETE FROM {table}"))
+            connection.execute(
+                text(f"INSERT INTO {table} (quote_id, text) SELECT id, text FROM quote")
+            )
 
 
 def _record_version(connection: Connection, version: str) -> None:

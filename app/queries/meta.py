@@ -1,5 +1,7 @@
 """The data version, counts and credit; the readiness probe."""
 
+from datetime import UTC
+
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
@@ -26,7 +28,8 @@ def get_meta(session: Session) -> schemas.Meta:
     ).scalars()
     return schemas.Meta(
         data_version=state.data_version if state else NOT_LOADED,
-        loaded_at=state.loaded_at if state else None,
+        # SQLite keeps no time zone; every load time is written in UTC.
+        loaded_at=state.loaded_at.replace(tzinfo=UTC) if state else None,
         counts=object_counts(session),
         credit=" ".join(credits),
     )

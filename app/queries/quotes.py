@@ -23,7 +23,7 @@ from app.queries.tables import (
     tag,
     theme,
 )
-from app.search import parse_query, postgres_match, search_condition_sqlite
+from app.search import parse_query, search_condition
 
 
 def quote_select() -> Select[Any]:
@@ -70,7 +70,9 @@ def type_and_descendants(type_ids: Sequence[str]) -> Select[Any]:
         .where(stakeholder_type.c.id.in_(type_ids))
         .cte("type_tree", recursive=True)
     )
-    tree = tree.union(select(stakeholder_type.c.id).where(stakeholder_type.c.parent_id == tree.c.id))
+    tree = tree.union(
+        select(stakeholder_type.c.id).where(stakeholder_type.c.parent_id == tree.c.id)
+    )
     return select(tree.c.id)
 
 
@@ -107,14 +109,12 @@ def text_search_condition(session: Session, query: str) -> ColumnElement[bool]:
     terms = parse_query(query)
     if not terms:
         return false() if query.strip() else true()
-    if session.get_bind().dialect.name == "sqlite":
-        return search_condition_sqlite(quote.c.id, terms)
-    return postgres_match(quote.c.text, terms)
+    return search_condition(session.get_bind().dialect.name, quote.c.id, quote.c.text, terms)
 
 
 def check_ids_exist(session: Session, dimensions: dict[str, list[str]]) -> None:
     """Raise a 422 naming every filter value that is no known id."""
-    errors = []
+    errors: list[dict[str, Any]] = []
     for name, values in dimensions.items():
         table = DIMENSION_TABLES[name]
         found = set(session.execute(select(table.c.id).where(table.c.id.in_(values))).scalars())

@@ -1,7 +1,7 @@
 """Initial schema: reports, sections, layers, themes, stakeholders, interviews, quotes, tags.
 
 Reviewed by hand. Besides the tables it creates the quote search index per dialect (an FTS5
-table on SQLite, a GIN expression index on PostgreSQL); `migrations/env.py` keeps both out of
+tables on SQLite, GIN expression indexes on PostgreSQL); `migrations/env.py` keeps both out of
 `alembic check`, since the models do not declare them.
 
 Revision ID: 1f5bee32617c
@@ -246,22 +246,32 @@ def upgrade() -> None:
     _create_search_index()
 
 
+# Words are matched stemmed (porter / english) and prefixes unstemmed (unicode61 / simple), so
+# that `regulat*` finds "regulate", whose stem "regul" it is not a prefix of.
 def _create_search_index() -> None:
     if op.get_bind().dialect.name == "sqlite":
-        op.execute(
-            "CREATE VIRTUAL TABLE quote_fts USING fts5("
-            "quote_id UNINDEXED, text, tokenize = 'porter unicode61 remove_diacritics 2')"
-        )
+        for table, tokenizer in (
+            ("quote_fts", "porter unicode61 remove_diacritics 2"),
+            ("quote_fts_prefix", "unicode61 remove_diacritics 2"),
+        ):
+            op.execute(
+                f"CREATE VIRTUAL TABLE {table} USING fts5("
+                f"quote_id UNINDEXED, text, tokenize = '{tokenizer}')"
+            )
     else:
-        op.execute(
-            "CREATE INDEX ix_quote_text_search ON quote USING gin (to_tsvector('english', text))"
-        )
+        for index, config in (
+            ("ix_quote_text_search", "english"),
+            ("ix_quote_text_search_prefix", "simple"),
+        ):
+            op.execute(f"CREATE INDEX {index} ON quote USING gin (to_tsvector('{config}', text))")
 
 
 def _drop_search_index() -> None:
     if op.get_bind().dialect.name == "sqlite":
+        op.execute("DROP TABLE quote_fts_prefix")
         op.execute("DROP TABLE quote_fts")
     else:
+        op.execute("DROP INDEX ix_quote_text_search_prefix")
         op.execute("DROP INDEX ix_quote_text_search")
 
 
