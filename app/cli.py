@@ -69,3 +69,7 @@ def serve(
 def main() -> None:
     """Entry point of the `insights` script."""
     cli()
+
+
+if __name__ == "__main__":
+    main()

@@ -9,7 +9,6 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse
-from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
 from app.config import get_settings
@@ -87,7 +86,7 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
         title=app.title,
         version=app.version,
         description=app.description,
-        routes=[r for r in app.routes if isinstance(r, APIRoute)],
+        routes=app.routes,
         tags=app.openapi_tags,
     )
     for path in schema["paths"].values():

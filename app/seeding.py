@@ -78,14 +78,16 @@ def load_seeds(engine: Engine, seeds_dir: Path) -> LoadResult:
     rows = build_rows(read_all(seeds_dir), seeds_dir)
     version = data_version(rows)
     counts = {table: len(table_rows) for table, table_rows in rows.items()}
-    with engine.begin() as connection:
-        _lock_for_seeding(connection)
+    with engine.connect() as connection:
+        _begin_exclusive(connection)
         current = connection.execute(text("SELECT data_version FROM dataset_state")).scalar()
         if current == version:
+            connection.rollback()
             return LoadResult(version, changed=False, counts=counts)
         write_rows(connection, rows)
         _rebuild_search_index(connection)
         _record_version(connection, version)
+        connection.commit()
     return LoadResult(version, changed=True, counts=counts)
 
 
@@ -446,13 +448,17 @@ def _sort_key(row: Row) -> str:
     return json.dumps(row, sort_keys=True, default=str)
 
 
-def _lock_for_seeding(connection: Connection) -> None:
-    """Serialise concurrent loads: the second waits, then finds the work done."""
-    if connection.dialect.name == "postgresql":
-        connection.execute(text("SELECT pg_advisory_xact_lock(7303147)"))
+def _begin_exclusive(connection: Connection) -> None:
+    """Start the load's transaction holding the write lock, so concurrent loads run one by one.
+
+    The second load waits, then finds the version already current and writes nothing. SQLite
+    needs BEGIN IMMEDIATE: a deferred transaction that reads first cannot upgrade to writing
+    while another load writes.
+    """
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
     else:
-        # Take SQLite's write lock now, not at the first write, so the version check is current.
-        connection.execute(text("UPDATE dataset_state SET id = id"))
+        connection.execute(text("SELECT pg_advisory_xact_lock(7303147)"))
 
 
 def write_rows(connection: Connection, rows: dict[str, list[Row]]) -> None:

@@ -1,0 +1,65 @@
+# Insights API: build, check and run targets. `make` (or `make help`) lists them.
+#
+# Every tool runs from the project's virtualenv (.venv), which `make install` creates from the
+# locked dependencies (uv.lock) with uv, itself bootstrapped into a separate tools venv (.tools).
+# Settings (DATABASE_URL, PORT, HOST, ...) are read from the environment by the app itself.
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+MAKEFLAGS += --no-builtin-rules
+
+PYTHON ?= python3
+UV_VERSION := 0.13.8
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+PYTEST_ARGS ?=
+
+.PHONY: help install migrate seed serve lint typecheck test format clean
+
+help: ## List the targets
+	@echo "Usage: make <target>   (e.g. make test PYTEST_ARGS='-k quotes -x')"
+	@echo
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(firstword $(MAKEFILE_LIST)) \
+		| awk 'BEGIN {FS = ":.*## "} {printf "  %-10s %s\n", $$1, $$2}'
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+# The stamp is remade (uv sync re-run) only when the lock, the project metadata or uv change.
+$(INSTALLED): uv.lock pyproject.toml | $(UV)
+	UV_PYTHON=$(PYTHON) UV_PYTHON_DOWNLOADS=never $(UV) sync --frozen
+	touch $@
+
+install: $(INSTALLED) ## Create .venv from uv.lock (project + dev tools); quick when up to date
+
+migrate: install ## Upgrade the database (DATABASE_URL) to the latest migration
+	$(BIN)/insights migrate
+
+seed: migrate ## Load the seed files into the database (idempotent; migrates first)
+	$(BIN)/insights seed
+
+serve: install migrate seed ## Migrate, seed, then serve the API (honours HOST, PORT, DATABASE_URL)
+	$(BIN)/insights serve
+
+lint: install ## Check style: ruff check and ruff format --check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install ## Type-check with mypy (strict)
+	$(BIN)/mypy app tests
+
+test: install lint typecheck ## Lint, type-check, then run the tests (extra pytest args: PYTEST_ARGS)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+format: install ## Reformat and autofix: ruff format, ruff check --fix
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean: ## Remove .venv, .tools and var/ (the local SQLite database)
+	rm -rf $(VENV) $(TOOLS) var/

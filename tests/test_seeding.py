@@ -1,0 +1,330 @@
+"""The seed loader: idempotent, upserting in place, and all-or-nothing on bad files."""
+
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from sqlalchemy import Engine, select, text
+
+import app.seed_files
+from app.models import metadata
+from app.seed_files import SeedError
+from app.seeding import load_seeds
+from tests.conftest import SEEDS_DIR, client_for, migrate, seeded_engine
+
+Doc = dict[str, Any]
+
+
+def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table (the search index too, on SQLite), in a stable order."""
+    tables: dict[str, list[tuple[Any, ...]]] = {}
+    with engine.connect() as connection:
+        for name, table in metadata.tables.items():
+            if name == "dataset_state":
+                continue
+            rows = connection.execute(select(table)).all()
+            tables[name] = sorted(tuple(row) for row in rows)
+        if engine.dialect.name == "sqlite":
+            for fts in ("quote_fts", "quote_fts_prefix"):
+                rows = connection.execute(text(f"SELECT quote_id, text FROM {fts}")).all()
+                tables[fts] = sorted(tuple(row) for row in rows)
+        tables["dataset_state"] = [
+            tuple(row) for row in connection.execute(text("SELECT data_version FROM dataset_state"))
+        ]
+    return tables
+
+
+@pytest.fixture
+def seeded(fresh_database_url: str) -> Iterator[Engine]:
+    """A database of its own holding the seeded report, for tests that reload."""
+    engine = seeded_engine(fresh_database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def seeds_copy(tmp_path: Path) -> Path:
+    """A copy of the seed folder to break or change."""
+    return Path(shutil.copytree(SEEDS_DIR, tmp_path / "seeds"))
+
+
+def edit(folder: Path, filename: str, change: Callable[[Doc], None]) -> None:
+    """Load one YAML seed file, change it in place, write it back."""
+    path = folder / filename
+    document: Doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(document)
+    path.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), "utf-8")
+
+
+def test_loading_twice_changes_nothing(seeded: Engine) -> None:
+    before = snapshot(seeded)
+    result = load_seeds(seeded, SEEDS_DIR)
+    assert result.changed is False
+    assert snapshot(seeded) == before
+    assert result.counts["quote"] == 62
+
+
+def test_a_corrected_file_updates_rows_in_place(seeded: Engine, seeds_copy: Path) -> None:
+    original = snapshot(seeded)
+
+    def rename(document: Doc) -> None:
+        document["tags"][0]["name"] = "Renamed tag"
+
+    edit(seeds_copy, "tags.yaml", rename)
+    result = load_seeds(seeded, seeds_copy)
+    assert result.changed is True
+    changed = snapshot(seeded)
+    assert changed["dataset_state"] != original["dataset_state"]
+    assert [row[0] for row in changed["tag"]] == [row[0] for row in original["tag"]]
+    assert "Renamed tag" in {row[2] for row in changed["tag"]}
+    assert changed["quote"] == original["quote"]
+
+    # Loading the original again restores the rows and the very same data version.
+    load_seeds(seeded, SEEDS_DIR)
+    assert snapshot(seeded) == original
+
+
+def test_rows_gone_from_the_seeds_are_deleted(seeded: Engine, seeds_copy: Path) -> None:
+    def drop_quote(document: Doc) -> None:
+        document["quotes"] = [q for q in document["quotes"] if q["id"] != "cgt-2026-q08"]
+
+    edit(seeds_copy, "quotes.yaml", drop_quote)
+    load_seeds(seeded, seeds_copy)
+    after = snapshot(seeded)
+    assert len(after["quote"]) == 61
+    assert "cgt-2026-q08" not in {row[0] for row in after["quote_tag"]}
+    if seeded.dialect.name == "sqlite":
+        assert "cgt-2026-q08" not in {row[0] for row in after["quote_fts"]}
+
+
+def test_two_themes_can_swap_positions(seeded: Engine, seeds_copy: Path) -> None:
+    def swap(document: Doc) -> None:
+        themes = document["themes"]
+        themes[0]["position"], themes[1]["position"] = themes[1]["position"], 1
+
+    edit(seeds_copy, "themes.yaml", swap)
+    load_seeds(seeded, seeds_copy)
+    with seeded.connect() as connection:
+        rows = connection.execute(text("SELECT id, position FROM theme")).all()
+    positions: dict[str, int] = {row[0]: row[1] for row in rows}
+    assert positions["curative-potential"] == 2
+    assert positions["cost-financing-affordability"] == 1
+
+
+def _set(filename: str, path: tuple[Any, ...], value: Any) -> Callable[[Path], None]:
+    def change(folder: Path) -> None:
+        def apply(document: Doc) -> None:
+            target: Any = document
+            for key in path[:-1]:
+                target = target[key]
+            target[path[-1]] = value
+
+        edit(folder, filename, apply)
+
+    return change
+
+
+def _delete(filename: str, path: tuple[Any, ...]) -> Callable[[Path], None]:
+    def change(folder: Path) -> None:
+        def apply(document: Doc) -> None:
+            target: Any = document
+            for key in path[:-1]:
+                target = target[key]
+            del target[path[-1]]
+
+        edit(folder, filename, apply)
+
+    return change
+
+
+def _write(filename: str, content: bytes) -> Callable[[Path], None]:
+    def change(folder: Path) -> None:
+        (folder / filename).write_bytes(content)
+
+    return change
+
+
+def _duplicate_first_quote_id(folder: Path) -> None:
+    def apply(document: Doc) -> None:
+        document["quotes"][1]["id"] = document["quotes"][0]["id"]
+
+    edit(folder, "quotes.yaml", apply)
+
+
+BAD_SEEDS = [
+    pytest.param(
+        _write("quotes.yaml", b"quotes:\n  - id: [unclosed\n"),
+        "seeds/quotes.yaml: invalid YAML at line 3, column 1",
+        id="broken-syntax",
+    ),
+    pytest.param(
+        _set("themes.yaml", ("themes", 0, "position"), "first"),
+        "seeds/themes.yaml: record 1 (id 'curative-potential'), field 'position'",
+        id="wrong-type",
+    ),
+    pytest.param(
+        _duplicate_first_quote_id,
+        "seeds/quotes.yaml: record 2 (id 'cgt-2026-q01'), field 'id': duplicate id",
+        id="duplicate-id",
+    ),
+    pytest.param(
+        _set("quotes.yaml", ("quotes", 4, "theme"), "no-such-theme"),
+        "seeds/quotes.yaml: record 5 (id 'cgt-2026-q05'), field 'theme': unknown theme",
+        id="dangling-theme",
+    ),
+    pytest.param(
+        _set("interviews.yaml", ("interviews", 0, "stakeholder_type"), "martians"),
+        "seeds/interviews.yaml: record 1 (id 'executive-public-payer-association'), "
+        "field 'stakeholder_type': unknown stakeholder type 'martians'",
+        id="dangling-stakeholder-type",
+    ),
+    pytest.param(
+        _set("quotes.yaml", ("quotes", 0, "tags"), ["no-such-tag"]),
+        "seeds/quotes.yaml: record 1 (id 'cgt-2026-q01'), field 'tags': unknown tag",
+        id="dangling-tag",
+    ),
+    pytest.param(
+        _delete("quotes.yaml", ("quotes", 4, "text")),
+        "seeds/quotes.yaml: record 5 (id 'cgt-2026-q05'), field 'text': Field required",
+        id="missing-field",
+    ),
+    pytest.param(
+        _set("quotes.yaml", ("quotes", 2, "text"), "bell\x07 character"),
+        "seeds/quotes.yaml: record 3 (id 'cgt-2026-q03'), field 'text': "
+        "Value error, contains the control character U+0007",
+        id="control-character",
+    ),
+    pytest.param(
+        _set("quotes.yaml", ("quotes", 0, "txt"), "typo"),
+        "seeds/quotes.yaml: record 1 (id 'cgt-2026-q01'), field 'txt': Extra inputs",
+        id="unknown-field",
+    ),
+    pytest.param(
+        _set("quotes.yaml", ("quotes", 6, "text"), "A sentence the report never printed."),
+        "seeds/quotes.yaml: record 7 (id 'cgt-2026-q07'), field 'text': not found verbatim",
+        id="paraphrased-quote",
+    ),
+    pytest.param(
+        _set("stakeholder_types.yaml", ("stakeholder_types", 6, "parent"), "public-payer"),
+        "seeds/stakeholder_types.yaml: record 7 (id 'payer'), field 'parent': "
+        "the parent chain loops",
+        id="taxonomy-cycle",
+    ),
+    pytest.param(
+        _write("tags.yaml", b"tags:\n  - id: a\n    id: b\n"),
+        "seeds/tags.yaml: invalid YAML at line 3, column 5: duplicate key 'id'",
+        id="duplicate-key",
+    ),
+    pytest.param(
+        _write("layers.yaml", b"layers: [\xff\xfe]\n"),
+        "seeds/layers.yaml: not UTF-8",
+        id="not-utf8",
+    ),
+    pytest.param(
+        _write("reports.yaml", b"- just a list\n"),
+        "seeds/reports.yaml: expected a mapping with a list under 'reports'",
+        id="wrong-shape",
+    ),
+    pytest.param(
+        _set("reports.yaml", ("reports", 0, "full_text"), "../../../etc/passwd"),
+        "seeds/reports.yaml: record 1 (id 'cgt-insights-2026'), field 'full_text'",
+        id="text-outside-seeds",
+    ),
+]
+
+
+@pytest.mark.parametrize(("break_seeds", "message"), BAD_SEEDS)
+def test_a_bad_seed_file_changes_nothing_and_names_file_record_field(
+    seeded: Engine, seeds_copy: Path, break_seeds: Callable[[Path], None], message: str
+) -> None:
+    before = snapshot(seeded)
+    break_seeds(seeds_copy)
+    with pytest.raises(SeedError) as raised:
+        load_seeds(seeded, seeds_copy)
+    assert message in str(raised.value)
+    assert snapshot(seeded) == before
+
+
+def test_an_oversized_file_is_refused(
+    seeded: Engine, seeds_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = snapshot(seeded)
+    size = (seeds_copy / "quotes.yaml").stat().st_size
+    monkeypatch.setattr(app.seed_files, "MAX_SEED_FILE_BYTES", size - 1)
+    with pytest.raises(SeedError, match=r"seeds/quotes.yaml: file is \d+ bytes, over the"):
+        load_seeds(seeded, seeds_copy)
+    assert snapshot(seeded) == before
+
+
+def test_every_problem_of_a_load_is_reported_at_once(seeded: Engine, seeds_copy: Path) -> None:
+    _set("themes.yaml", ("themes", 0, "position"), "first")(seeds_copy)
+    _set("quotes.yaml", ("quotes", 0, "txt"), "typo")(seeds_copy)
+    with pytest.raises(SeedError) as raised:
+        load_seeds(seeded, seeds_copy)
+    files = {problem.file for problem in raised.value.problems}
+    assert files == {"seeds/themes.yaml", "seeds/quotes.yaml"}
+
+
+def test_the_api_keeps_serving_the_old_data_after_a_rejected_load(
+    seeded: Engine, seeds_copy: Path
+) -> None:
+    client = client_for(seeded)
+    before = client.get("/v1/meta").json()
+    _set("quotes.yaml", ("quotes", 0, "theme"), "nope")(seeds_copy)
+    with pytest.raises(SeedError):
+        load_seeds(seeded, seeds_copy)
+    assert client.get("/v1/meta").json() == before
+    assert client.get("/v1/quotes/cgt-2026-q01").status_code == 200
+
+
+def test_parallel_loads_do_not_corrupt(fresh_database_url: str) -> None:
+    from app.db import make_engine
+
+    engine = make_engine(fresh_database_url)
+    migrate(engine)
+    results: list[bool] = []
+    errors: list[BaseException] = []
+
+    def load() -> None:
+        try:
+            results.append(load_seeds(engine, SEEDS_DIR).changed)
+        except BaseException as exc:  # a failure must reach the assertion, not a thread log
+            errors.append(exc)
+
+    threads = [threading.Thread(target=load) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert errors == []
+    assert sorted(results) == [False, False, True]
+    after = snapshot(engine)
+    final = load_seeds(engine, SEEDS_DIR)
+    assert final.changed is False
+    assert {table: len(after[table]) for table in final.counts} == final.counts
+    engine.dispose()
+
+
+def test_cli_seed_exits_non_zero_naming_the_problem(seeds_copy: Path, tmp_path: Path) -> None:
+    _set("quotes.yaml", ("quotes", 0, "theme"), "nope")(seeds_copy)
+    database = f"sqlite:///{tmp_path / 'cli.db'}"
+    env = {"DATABASE_URL": database, "PATH": "/usr/bin:/bin"}
+    insights = [sys.executable, "-m", "app.cli"]
+    subprocess.run([*insights, "migrate"], env=env, check=True, capture_output=True)
+    run = subprocess.run(
+        [*insights, "seed", "--seeds-dir", str(seeds_copy)],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 1
+    assert "seeds/quotes.yaml: record 1 (id 'cgt-2026-q01'), field 'theme'" in run.stderr
+    ok = subprocess.run([*insights, "seed"], env=env, capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stderr
+    assert "seeds loaded" in ok.stdout
