@@ -107,11 +107,14 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     title, slug = _HTTP_TITLES.get(exc.status_code, ("Error", "error"))
     detail = exc.detail if isinstance(exc.detail, str) else title
+    headers = dict(exc.headers or {})
     if exc.status_code == 404 and detail == "Not Found":
         detail = f"There is nothing at {request.url.path}."
-    return problem_response(
-        request, exc.status_code, title, slug, detail, headers=dict(exc.headers or {})
-    )
+    if exc.status_code == 405:
+        # Every GET route answers HEAD too (see app.caching).
+        headers["Allow"] = "GET, HEAD"
+        detail = "The API is read-only: use GET or HEAD."
+    return problem_response(request, exc.status_code, title, slug, detail, headers=headers)
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:

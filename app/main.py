@@ -11,6 +11,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
+from app.caching import ETagMiddleware
 from app.config import get_settings
 from app.errors import PROBLEM_MEDIA_TYPE, PROBLEM_RESPONSES, install_error_handlers
 from app.routes import catalogue, meta, quotes
@@ -49,6 +50,8 @@ def create_app() -> FastAPI:
     for router in (quotes.router, catalogue.router, meta.router):
         app.include_router(router)
     install_error_handlers(app)
+    # Added first, so CORS wraps it and 304s carry CORS headers too.
+    app.add_middleware(ETagMiddleware, max_age=settings.cache_max_age_s)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_allow_origins,
