@@ -34,6 +34,10 @@ class ETagMiddleware:
         async def buffer(message: Message) -> None:
             nonlocal start
             if message["type"] == "http.response.start":
+                if not _has_length(message):
+                    # A stream (an export): pass it through as it comes, untagged.
+                    await send(message)
+                    return
                 start = message
                 return
             if message["type"] != "http.response.body" or start is None:
@@ -71,3 +75,7 @@ class ETagMiddleware:
 def _tags(header: str) -> set[str]:
     """The entity tags of an If-None-Match header, weak ones compared as strong (RFC 9110)."""
     return {tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()}
+
+
+def _has_length(start: Message) -> bool:
+    return any(name.lower() == b"content-length" for name, _ in start["headers"])

@@ -8,13 +8,18 @@ import typer
 import uvicorn
 from alembic import command
 from alembic.config import Config
+from sqlmodel import Session
 
 from app.config import PROJECT_ROOT, get_settings
 from app.db import get_engine
+from app.errors import NotFound
+from app.routes.exports import DEFAULT_REPORT, qdpx_archive
 from app.seed_files import SeedError
 from app.seeding import load_seeds
 
-cli = typer.Typer(help="Insights API: migrate, seed and serve.", no_args_is_help=True)
+cli = typer.Typer(help="Insights API: migrate, seed, serve and export.", no_args_is_help=True)
+export = typer.Typer(help="Write the data to files.", no_args_is_help=True)
+cli.add_typer(export, name="export")
 
 
 def alembic_config() -> Config:
@@ -64,6 +69,22 @@ def serve(
         workers=workers or settings.workers,
         proxy_headers=False,
     )
+
+
+@export.command("qdpx")
+def export_qdpx(
+    file: Annotated[Path, typer.Argument(help="Where to write the .qdpx project.")],
+    report: Annotated[str, typer.Option(help="Id of the report to export.")] = DEFAULT_REPORT,
+) -> None:
+    """Write the report as a REFI-QDA project (NVivo, ATLAS.ti, MAXQDA), coded by theme."""
+    with Session(get_engine()) as session:
+        try:
+            archive = qdpx_archive(session, report)
+        except NotFound as exc:
+            typer.echo(exc.detail, err=True)
+            sys.exit(1)
+    file.write_bytes(archive)
+    typer.echo(f"wrote {file} ({len(archive)} bytes)")
 
 
 def main() -> None:

@@ -11,9 +11,10 @@ from sqlmodel import Session
 
 from app.config import get_settings
 
-# SQLite FTS5 copies of the quote text (stemmed words; unstemmed prefixes), refilled by each load.
-FTS_TABLE = "quote_fts"
-FTS_PREFIX_TABLE = "quote_fts_prefix"
+# SQLite FTS5 copies of the text of quotes, themes and layers (stemmed words; unstemmed prefixes),
+# refilled by each load.
+FTS_TABLE = "search_fts"
+FTS_PREFIX_TABLE = "search_fts_prefix"
 
 
 def make_engine(database_url: str) -> Engine:

@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from app.caching import ETagMiddleware
 from app.config import get_settings
 from app.errors import PROBLEM_MEDIA_TYPE, PROBLEM_RESPONSES, install_error_handlers
-from app.routes import catalogue, meta, quotes
+from app.routes import catalogue, exports, meta, quotes, search, stats
 
 DESCRIPTION = """\
 A structured, read-only insights database of the Alliance for Health Policy's *Signature Seminar
@@ -47,7 +47,14 @@ def create_app() -> FastAPI:
         responses=PROBLEM_RESPONSES,
         generate_unique_id_function=lambda route: route.name,
     )
-    for router in (quotes.router, catalogue.router, meta.router):
+    for router in (
+        quotes.router,
+        exports.router,
+        catalogue.router,
+        search.router,
+        stats.router,
+        meta.router,
+    ):
         app.include_router(router)
     install_error_handlers(app)
     # Added first, so CORS wraps it and 304s carry CORS headers too.

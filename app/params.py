@@ -32,6 +32,17 @@ class QuoteSort(StrEnum):
         return self.value.startswith("-")
 
 
+class Dimension(StrEnum):
+    """A way to group quotes, spelled as the filter of the same name."""
+
+    layer = "layer"
+    theme = "theme"
+    stakeholder_type = "stakeholder_type"
+    organisation_type = "organisation_type"
+    interview = "interview"
+    tag = "tag"
+
+
 class QuoteFilters(BaseModel):
     """Filters of the quote list: repeatable, OR within a filter, AND across filters."""
 
@@ -75,6 +86,11 @@ class QuoteListParams(QuoteFilters):
     cursor: str | None = Field(
         default=None, max_length=500, description="`next_cursor` of the previous page."
     )
+    facet: Annotated[list[Dimension], Field(max_length=6)] = Field(
+        default=[],
+        description="Dimensions to count the matching quotes by (repeatable): the response's "
+        "`facets` then lists each dimension's values with their counts.",
+    )
 
 
 def encode_cursor(sort: QuoteSort, key: Any, quote_id: str) -> str:
@@ -105,3 +121,10 @@ def decode_cursor(cursor: str, sort: QuoteSort) -> tuple[int, str]:
             ["query", "cursor"], "The cursor is not valid for this list and sort order."
         )
     return value[1], value[2]
+
+
+class CrosstabParams(QuoteFilters):
+    """Two dimensions to cross, under the quote list's filters."""
+
+    rows: Dimension = Field(description="Dimension of the rows.")
+    cols: Dimension = Field(description="Dimension of the columns.")

@@ -30,6 +30,7 @@ from sqlalchemy import (
 
 from app.db import FTS_PREFIX_TABLE, FTS_TABLE
 from app.models import metadata
+from app.queries.fulltext import SEARCH_DOCUMENTS
 from app.seed_files import (
     SPECS,
     InterviewRecord,
@@ -526,9 +527,13 @@ def _rebuild_search_index(connection: Connection) -> None:
     if connection.dialect.name == "sqlite":
         for table in (FTS_TABLE, FTS_PREFIX_TABLE):
             connection.execute(text(f"DELETE FROM {table}"))
-            connection.execute(
-                text(f"INSERT INTO {table} (quote_id, text) SELECT id, text FROM quote")
-            )
+            for kind, select_documents in SEARCH_DOCUMENTS.items():
+                connection.execute(
+                    text(
+                        f"INSERT INTO {table} (kind, object_id, title, body) "
+                        f"SELECT '{kind}', id, title, body FROM ({select_documents})"
+                    )
+                )
 
 
 def _record_version(connection: Connection, version: str) -> None:

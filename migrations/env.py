@@ -17,7 +17,7 @@ if config.config_file_name and Path(config.config_file_name).exists():
 
 # Search indexes are created by hand in the migrations, per dialect, and are not in the models:
 # without this filter `alembic check` would report them as removed.
-SEARCH_OBJECTS = ("quote_fts", "ix_quote_text_search")
+SEARCH_OBJECTS = ("search_fts", "ix_quote_text_search")
 
 
 def include_name(name: str | None, _type: str, _parent: object) -> bool:

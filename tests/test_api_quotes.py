@@ -44,7 +44,8 @@ def test_list_quotes_default_page_is_twenty_in_report_order(client: TestClient) 
     response = client.get("/v1/quotes")
     assert response.status_code == 200
     page = response.json()
-    assert set(page) == {"items", "next_cursor"}
+    assert set(page) == {"items", "next_cursor", "facets"}
+    assert page["facets"] == {}
     assert ids(page["items"]) == [f"cgt-2026-q{n:02d}" for n in range(1, 21)]
     assert [item["position"] for item in page["items"]] == list(range(1, 21))
     link = response.headers["link"]
@@ -93,6 +94,7 @@ def test_quote_object_is_complete(client: TestClient) -> None:
             "transportation and lodging..."
         ),
         "attribution": "Director, Biotech Trade Association",
+        "role_title": "Director",
         "position": 8,
         "length": len(quote["text"]),
         "theme": {

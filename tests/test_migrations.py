@@ -50,7 +50,7 @@ def test_search_index_exists_after_upgrade_and_is_gone_after_downgrade(
     migrate(alembic_engine)
     inspector = inspect(alembic_engine)
     if alembic_engine.dialect.name == "sqlite":
-        assert {"quote_fts", "quote_fts_prefix"} <= set(inspector.get_table_names())
+        assert {"search_fts", "search_fts_prefix"} <= set(inspector.get_table_names())
     else:
         indexes = {index["name"] for index in inspector.get_indexes("quote")}
         assert {"ix_quote_text_search", "ix_quote_text_search_prefix"} <= indexes

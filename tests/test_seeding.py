@@ -31,8 +31,10 @@ def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
             rows = connection.execute(select(table)).all()
             tables[name] = sorted(tuple(row) for row in rows)
         if engine.dialect.name == "sqlite":
-            for fts in ("quote_fts", "quote_fts_prefix"):
-                rows = connection.execute(text(f"SELECT quote_id, text FROM {fts}")).all()
+            for fts in ("search_fts", "search_fts_prefix"):
+                rows = connection.execute(
+                    text(f"SELECT kind, object_id, title, body FROM {fts}")
+                ).all()
                 tables[fts] = sorted(tuple(row) for row in rows)
         tables["dataset_state"] = [
             tuple(row) for row in connection.execute(text("SELECT data_version FROM dataset_state"))
@@ -100,7 +102,7 @@ def test_rows_gone_from_the_seeds_are_deleted(seeded: Engine, seeds_copy: Path) 
     assert len(after["quote"]) == 61
     assert "cgt-2026-q08" not in {row[0] for row in after["quote_tag"]}
     if seeded.dialect.name == "sqlite":
-        assert "cgt-2026-q08" not in {row[0] for row in after["quote_fts"]}
+        assert "cgt-2026-q08" not in {row[1] for row in after["search_fts"]}
 
 
 def test_two_themes_can_swap_positions(seeded: Engine, seeds_copy: Path) -> None:

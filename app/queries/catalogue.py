@@ -6,6 +6,7 @@ from sqlalchemy import ColumnElement, Select, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from app import schemas
+from app.queries.dimensions import stakeholder_profile
 from app.queries.tables import (
     interview,
     layer,
@@ -229,6 +230,17 @@ def list_stakeholder_types(
         for row in rows
         if type_id is None or row.id == type_id
     ]
+
+
+def get_stakeholder_type(session: Session, type_id: str) -> schemas.StakeholderTypeDetail | None:
+    """A stakeholder type with its quotes counted by layer and by theme."""
+    found = list_stakeholder_types(session, type_id)
+    if not found:
+        return None
+    by_layer, by_theme = stakeholder_profile(session, type_id)
+    return schemas.StakeholderTypeDetail(
+        **found[0].model_dump(), by_layer=by_layer, by_theme=by_theme
+    )
 
 
 def list_interviews(session: Session, interview_id: str | None = None) -> list[schemas.Interview]:

@@ -1,7 +1,7 @@
 """Quote statements: filtering, keyset pagination, one quote, a random quote."""
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, Row, Select, false, func, select, true, tuple_
@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from app import schemas
 from app.errors import InvalidParameter
 from app.params import QuoteFilters, QuoteListParams, decode_cursor, encode_cursor
+from app.queries.fulltext import parse_query, search_condition
 from app.queries.tables import (
     DIMENSION_TABLES,
     interview,
@@ -23,44 +24,46 @@ from app.queries.tables import (
     tag,
     theme,
 )
-from app.search import parse_query, search_condition
+
+# Every quote with its interview, theme, layer, stakeholder and organisation type, report, section.
+QUOTE_JOINS = (
+    quote.join(interview, interview.c.id == quote.c.interview_id)
+    .join(theme, theme.c.id == quote.c.theme_id)
+    .join(layer, layer.c.id == theme.c.layer_id)
+    .join(stakeholder_type, stakeholder_type.c.id == interview.c.stakeholder_type_id)
+    .outerjoin(organisation_type, organisation_type.c.id == interview.c.organisation_type_id)
+    .join(report, report.c.id == quote.c.report_id)
+    .join(report_section, report_section.c.id == quote.c.section_id)
+)
 
 
 def quote_select() -> Select[Any]:
-    """Every column a public quote needs, joined from its interview, theme, layer and report."""
-    return (
-        select(
-            quote.c.id,
-            quote.c.text,
-            quote.c.position,
-            quote.c.length,
-            quote.c.start_offset,
-            quote.c.end_offset,
-            interview.c.id.label("interview_id"),
-            interview.c.attribution,
-            theme.c.id.label("theme_id"),
-            theme.c.title.label("theme_title"),
-            layer.c.id.label("layer_id"),
-            layer.c.name.label("layer_name"),
-            stakeholder_type.c.id.label("stakeholder_type_id"),
-            stakeholder_type.c.name.label("stakeholder_type_name"),
-            organisation_type.c.id.label("organisation_type_id"),
-            organisation_type.c.name.label("organisation_type_name"),
-            report.c.id.label("report_id"),
-            report.c.title.label("report_title"),
-            report_section.c.numeral.label("section_numeral"),
-            report_section.c.title.label("section_title"),
-            report_section.c.page_start,
-            report_section.c.page_end,
-        )
-        .join(interview, interview.c.id == quote.c.interview_id)
-        .join(theme, theme.c.id == quote.c.theme_id)
-        .join(layer, layer.c.id == theme.c.layer_id)
-        .join(stakeholder_type, stakeholder_type.c.id == interview.c.stakeholder_type_id)
-        .outerjoin(organisation_type, organisation_type.c.id == interview.c.organisation_type_id)
-        .join(report, report.c.id == quote.c.report_id)
-        .join(report_section, report_section.c.id == quote.c.section_id)
-    )
+    """Every column a public quote needs, over QUOTE_JOINS."""
+    return select(
+        quote.c.id,
+        quote.c.text,
+        quote.c.position,
+        quote.c.length,
+        quote.c.start_offset,
+        quote.c.end_offset,
+        interview.c.id.label("interview_id"),
+        interview.c.attribution,
+        interview.c.role_title,
+        theme.c.id.label("theme_id"),
+        theme.c.title.label("theme_title"),
+        layer.c.id.label("layer_id"),
+        layer.c.name.label("layer_name"),
+        stakeholder_type.c.id.label("stakeholder_type_id"),
+        stakeholder_type.c.name.label("stakeholder_type_name"),
+        organisation_type.c.id.label("organisation_type_id"),
+        organisation_type.c.name.label("organisation_type_name"),
+        report.c.id.label("report_id"),
+        report.c.title.label("report_title"),
+        report_section.c.numeral.label("section_numeral"),
+        report_section.c.title.label("section_title"),
+        report_section.c.page_start,
+        report_section.c.page_end,
+    ).select_from(QUOTE_JOINS)
 
 
 def type_and_descendants(type_ids: Sequence[str]) -> Select[Any]:
@@ -129,11 +132,11 @@ def check_ids_exist(session: Session, dimensions: dict[str, list[str]]) -> None:
 
 
 def list_quotes(
-    session: Session, params: QuoteListParams
+    session: Session, params: QuoteListParams, conditions: list[ColumnElement[bool]]
 ) -> tuple[list[schemas.Quote], str | None]:
-    """One page of quotes in a deterministic order, and the cursor of the next page."""
+    """One page of the quotes meeting `conditions`, in order, and the next page's cursor."""
     sort_column = quote.c[params.sort.column]
-    statement = quote_select().where(*quote_conditions(session, params))
+    statement = quote_select().where(*conditions)
     if params.cursor is not None:
         key, after_id = decode_cursor(params.cursor, params.sort)
         position = tuple_(sort_column, quote.c.id)
@@ -151,6 +154,22 @@ def list_quotes(
         last = rows[-1]
         next_cursor = encode_cursor(params.sort, getattr(last, params.sort.column), last.id)
     return to_quotes(session, rows), next_cursor
+
+
+def iter_quotes(
+    session: Session, conditions: list[ColumnElement[bool]], batch: int = 500
+) -> Iterator[schemas.Quote]:
+    """Every quote meeting `conditions` in report order, fetched a batch at a time by keyset."""
+    after: tuple[int, str] | None = None
+    while True:
+        statement = quote_select().where(*conditions)
+        if after is not None:
+            statement = statement.where(tuple_(quote.c.position, quote.c.id) > after)
+        rows = session.execute(statement.order_by(quote.c.position, quote.c.id).limit(batch)).all()
+        yield from to_quotes(session, rows)
+        if len(rows) < batch:
+            return
+        after = (rows[-1].position, rows[-1].id)
 
 
 def get_quote(session: Session, quote_id: str) -> schemas.Quote | None:
@@ -176,6 +195,7 @@ def to_quotes(session: Session, rows: Sequence[Row[Any]]) -> list[schemas.Quote]
             id=row.id,
             text=row.text,
             attribution=row.attribution,
+            role_title=row.role_title,
             position=row.position,
             length=row.length,
             theme=schemas.ThemeRef(id=row.theme_id, title=row.theme_title),

@@ -71,12 +71,11 @@ def list_stakeholder_types(session: SessionDep) -> schemas.Page[schemas.Stakehol
 @router.get(
     "/stakeholder-types/{type_id}",
     tags=["stakeholders"],
-    response_model=schemas.StakeholderType,
+    response_model=schemas.StakeholderTypeDetail,
 )
-def get_stakeholder_type(session: SessionDep, type_id: ObjectId) -> schemas.StakeholderType:
-    """One stakeholder type with its parent and sub-types."""
-    types = queries.list_stakeholder_types(session, type_id)
-    return found(types[0] if types else None, "stakeholder type", type_id)
+def get_stakeholder_type(session: SessionDep, type_id: ObjectId) -> schemas.StakeholderTypeDetail:
+    """One stakeholder type, its parent and sub-types, and its quotes by layer and theme."""
+    return found(queries.get_stakeholder_type(session, type_id), "stakeholder type", type_id)
 
 
 @router.get("/interviews", tags=["stakeholders"], response_model=schemas.Page[schemas.Interview])

@@ -10,22 +10,23 @@ from app.deps import ObjectId, SessionDep, found
 from app.errors import NotFound
 from app.params import QuoteFilters, QuoteListParams
 from app.queries import quotes as queries
+from app.queries.quote_pages import quote_page
 
 router = APIRouter(prefix="/v1/quotes", tags=["quotes"])
 
 
-@router.get("", response_model=schemas.Page[schemas.Quote])
+@router.get("", response_model=schemas.QuotePage)
 def list_quotes(
     session: SessionDep,
     request: Request,
     response: Response,
     params: Annotated[QuoteListParams, Query()],
-) -> schemas.Page[schemas.Quote]:
-    """List interview quotes, filtered, searched, sorted and paged by cursor."""
-    items, next_cursor = queries.list_quotes(session, params)
-    if next_cursor is not None:
-        response.headers["Link"] = f'<{next_url(request, next_cursor)}>; rel="next"'
-    return schemas.Page(items=items, next_cursor=next_cursor)
+) -> schemas.QuotePage:
+    """List interview quotes, filtered, searched, sorted, paged by cursor, with facets."""
+    page = quote_page(session, params)
+    if page.next_cursor is not None:
+        response.headers["Link"] = f'<{next_url(request, page.next_cursor)}>; rel="next"'
+    return page
 
 
 @router.get("/random", response_model=schemas.Quote)

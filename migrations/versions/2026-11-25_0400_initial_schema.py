@@ -1,8 +1,8 @@
 """Initial schema: reports, sections, layers, themes, stakeholders, interviews, quotes, tags.
 
-Reviewed by hand. Besides the tables it creates the quote search index per dialect (an FTS5
-tables on SQLite, GIN expression indexes on PostgreSQL); `migrations/env.py` keeps both out of
-`alembic check`, since the models do not declare them.
+Reviewed by hand. Besides the tables it creates the search index per dialect: FTS5 tables of
+quotes, themes and layers on SQLite, GIN expression indexes on PostgreSQL. `migrations/env.py`
+keeps both out of `alembic check`, since the models do not declare them.
 
 Revision ID: 1f5bee32617c
 Revises:
@@ -251,12 +251,12 @@ def upgrade() -> None:
 def _create_search_index() -> None:
     if op.get_bind().dialect.name == "sqlite":
         for table, tokenizer in (
-            ("quote_fts", "porter unicode61 remove_diacritics 2"),
-            ("quote_fts_prefix", "unicode61 remove_diacritics 2"),
+            ("search_fts", "porter unicode61 remove_diacritics 2"),
+            ("search_fts_prefix", "unicode61 remove_diacritics 2"),
         ):
             op.execute(
                 f"CREATE VIRTUAL TABLE {table} USING fts5("
-                f"quote_id UNINDEXED, text, tokenize = '{tokenizer}')"
+                f"kind UNINDEXED, object_id UNINDEXED, title, body, tokenize = '{tokenizer}')"
             )
     else:
         for index, config in (
@@ -268,8 +268,8 @@ def _create_search_index() -> None:
 
 def _drop_search_index() -> None:
     if op.get_bind().dialect.name == "sqlite":
-        op.execute("DROP TABLE quote_fts_prefix")
-        op.execute("DROP TABLE quote_fts")
+        op.execute("DROP TABLE search_fts_prefix")
+        op.execute("DROP TABLE search_fts")
     else:
         op.execute("DROP INDEX ix_quote_text_search_prefix")
         op.execute("DROP INDEX ix_quote_text_search")

@@ -19,6 +19,16 @@ from sqlalchemy import ColumnElement, and_, func, literal_column, select, text
 from app.db import FTS_PREFIX_TABLE, FTS_TABLE
 
 MAX_TERMS = 16
+# The searchable text of each kind of object, as (id, title, body): the SQLite loader copies these
+# into the FTS5 tables, and PostgreSQL reads them directly. Valid SQL on both.
+SEARCH_DOCUMENTS = {
+    "quote": "SELECT id, '' AS title, text AS body FROM quote",
+    "theme": "SELECT id, title, summary AS body FROM theme",
+    "layer": (
+        "SELECT id, name || ': ' || heading AS title, "
+        "description || ' ' || COALESCE(introduction, '') AS body FROM layer"
+    ),
+}
 # PostgreSQL's english.stop, the list its `english` text search configuration ignores.
 STOP_WORDS = frozenset(
     """i me my myself we our ours ourselves you your yours yourself yourselves he him his himself
@@ -74,30 +84,34 @@ def search_condition(
     if dialect == "sqlite":
         for table, group in ((FTS_TABLE, words), (FTS_PREFIX_TABLE, prefixes)):
             if group:
-                matches: Any = (
-                    select(literal_column("quote_id"))
-                    .select_from(text(table))
-                    .where(
-                        text(f"{table} MATCH :{table}").bindparams(
-                            **{table: fts5_expression(group)}
-                        )
-                    )
-                )
-                conditions.append(quote_id.in_(matches))
+                conditions.append(quote_id.in_(fts5_matches(table, group, kind="quote")))
     else:
         if words:
-            conditions.append(_tsvector("english", quote_text).op("@@")(_tsquery(words)))
+            conditions.append(tsvector("english", quote_text).op("@@")(tsquery(words)))
         if prefixes:
-            conditions.append(_tsvector("simple", quote_text).op("@@")(_tsquery(prefixes)))
+            conditions.append(tsvector("simple", quote_text).op("@@")(tsquery(prefixes)))
     return and_(*conditions)
 
 
-def _tsvector(config: str, document: ColumnElement[str]) -> ColumnElement[Any]:
+def fts5_matches(table: str, terms: list[Term], *, kind: str) -> Any:
+    """The ids of objects of `kind` whose FTS5 row in `table` matches every term."""
+    return (
+        select(literal_column("object_id"))
+        .select_from(text(table))
+        .where(
+            text(f"{table} MATCH :{table}_query AND kind = :{table}_kind").bindparams(
+                **{f"{table}_query": fts5_expression(terms), f"{table}_kind": kind}
+            )
+        )
+    )
+
+
+def tsvector(config: str, document: ColumnElement[str]) -> ColumnElement[Any]:
     # A literal config, so that the expression matches the GIN index's expression.
     return func.to_tsvector(literal_column(f"'{config}'"), document)
 
 
-def _tsquery(terms: list[Term]) -> ColumnElement[Any]:
+def tsquery(terms: list[Term]) -> ColumnElement[Any]:
     """`term1 && term2 ...` as tsqueries; none of these functions raises on any input."""
     parts: list[ColumnElement[Any]] = []
     for term in terms:

@@ -1,0 +1,190 @@
+"""Counting quotes by dimension, in SQL: facets, cross-tabs, a stakeholder type's profile.
+
+The dimensions are spelled the same everywhere (filters, facets, cross-tabs): layer, theme,
+stakeholder_type, organisation_type, interview, tag. `stakeholder_type` counts by the type an
+interview is classified as (the taxonomy's leaves), so its values partition the quotes; a parent
+type's totals are on `/v1/stakeholder-types`. A quote with several tags counts once under each.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    FromClause,
+    Select,
+    distinct,
+    func,
+    literal,
+    select,
+)
+from sqlalchemy.orm import Session
+
+from app import schemas
+from app.errors import InvalidParameter
+from app.params import Dimension, QuoteFilters
+from app.queries.quotes import QUOTE_JOINS, quote_conditions
+from app.queries.tables import (
+    interview,
+    layer,
+    organisation_type,
+    quote,
+    quote_tag,
+    stakeholder_type,
+    tag,
+    theme,
+)
+
+NO_ORGANISATION = "No organisation named"
+
+
+@dataclass(frozen=True)
+class DimensionSpec:
+    """How a dimension reads a quote's value, and every value it has, in its natural order."""
+
+    key: ColumnElement[Any]
+    values: Select[Any] | CompoundSelect[Any]
+    needs_tags: bool = False
+
+
+_parent_types = select(stakeholder_type.c.parent_id).where(
+    stakeholder_type.c.parent_id.is_not(None)
+)
+SPECS: dict[Dimension, DimensionSpec] = {
+    Dimension.layer: DimensionSpec(
+        theme.c.layer_id, select(layer.c.id, layer.c.name).order_by(layer.c.depth)
+    ),
+    Dimension.theme: DimensionSpec(
+        quote.c.theme_id, select(theme.c.id, theme.c.title).order_by(theme.c.position)
+    ),
+    Dimension.stakeholder_type: DimensionSpec(
+        interview.c.stakeholder_type_id,
+        select(stakeholder_type.c.id, stakeholder_type.c.name)
+        .where(stakeholder_type.c.id.not_in(_parent_types))
+        .order_by(stakeholder_type.c.position),
+    ),
+    Dimension.organisation_type: DimensionSpec(
+        interview.c.organisation_type_id,
+        select(organisation_type.c.id, organisation_type.c.name)
+        .union_all(select(literal(None), literal(NO_ORGANISATION)))
+        .order_by("name"),
+    ),
+    Dimension.interview: DimensionSpec(
+        quote.c.interview_id,
+        select(interview.c.id, interview.c.attribution).order_by(
+            interview.c.report_id, interview.c.position
+        ),
+    ),
+    Dimension.tag: DimensionSpec(
+        quote_tag.c.tag_id,
+        select(tag.c.id, tag.c.name).order_by(tag.c.kind, tag.c.name),
+        needs_tags=True,
+    ),
+}
+
+
+def dimension_values(session: Session, dimension: Dimension) -> list[schemas.DimensionValue]:
+    """Every value of a dimension, in its natural order."""
+    return [
+        schemas.DimensionValue(value=row[0], label=row[1])
+        for row in session.execute(SPECS[dimension].values)
+    ]
+
+
+def count_by(
+    session: Session, conditions: list[ColumnElement[bool]], dimensions: list[Dimension]
+) -> dict[tuple[Any, ...], int]:
+    """Distinct matching quotes per combination of the dimensions' values (none: the total)."""
+    source: FromClause = QUOTE_JOINS
+    if any(SPECS[d].needs_tags for d in dimensions):
+        source = source.join(quote_tag, quote_tag.c.quote_id == quote.c.id)
+    keys = [SPECS[d].key for d in dimensions]
+    statement = (
+        select(*keys, func.count(distinct(quote.c.id)))
+        .select_from(source)
+        .where(*conditions)
+        .group_by(*keys)
+    )
+    return {tuple(row[:-1]): row[-1] for row in session.execute(statement)}
+
+
+def facets(
+    session: Session, conditions: list[ColumnElement[bool]], dimensions: list[Dimension]
+) -> dict[str, list[schemas.FacetValue]]:
+    """For each dimension, the values the matching quotes have: most frequent first."""
+    result: dict[str, list[schemas.FacetValue]] = {}
+    for dimension in dict.fromkeys(dimensions):
+        counts = count_by(session, conditions, [dimension])
+        values = dimension_values(session, dimension)
+        present = [
+            (index, value, counts[(value.value,)])
+            for index, value in enumerate(values)
+            if counts.get((value.value,), 0) > 0
+        ]
+        present.sort(key=lambda item: (-item[2], item[0]))
+        result[dimension.value] = [
+            schemas.FacetValue(value=value.value, label=value.label, count=count)
+            for _, value, count in present
+        ]
+    return result
+
+
+def crosstab(
+    session: Session, filters: QuoteFilters, rows: Dimension, cols: Dimension
+) -> schemas.Crosstab:
+    """The matrix of quote counts by two dimensions under the filters, zero cells included."""
+    if rows == cols:
+        raise InvalidParameter(["query", "cols"], "rows and cols must be different dimensions.")
+    conditions = quote_conditions(session, filters)
+    row_values = dimension_values(session, rows)
+    col_values = dimension_values(session, cols)
+    cells_by_key = count_by(session, conditions, [rows, cols])
+    row_counts = count_by(session, conditions, [rows])
+    col_counts = count_by(session, conditions, [cols])
+    total = count_by(session, conditions, []).get((), 0)
+    cells = [[cells_by_key.get((r.value, c.value), 0) for c in col_values] for r in row_values]
+    row_totals = [row_counts.get((r.value,), 0) for r in row_values]
+    col_totals = [col_counts.get((c.value,), 0) for c in col_values]
+    return schemas.Crosstab(
+        rows_dimension=rows.value,
+        cols_dimension=cols.value,
+        rows=row_values,
+        cols=col_values,
+        cells=cells,
+        row_totals=row_totals,
+        col_totals=col_totals,
+        total=total,
+        shares=schemas.CrosstabShares(
+            of_total=[[_share(n, total) for n in row] for row in cells],
+            of_row=[
+                [_share(n, rt) for n in row] for row, rt in zip(cells, row_totals, strict=True)
+            ],
+            of_col=[
+                [_share(n, ct) for n, ct in zip(row, col_totals, strict=True)] for row in cells
+            ],
+        ),
+    )
+
+
+def _share(part: int, whole: int) -> float:
+    return round(part / whole, 4) if whole else 0.0
+
+
+def stakeholder_profile(
+    session: Session, type_id: str
+) -> tuple[list[schemas.DimensionCount], list[schemas.DimensionCount]]:
+    """Quotes of a type (sub-types included) by layer and by theme, zeros included."""
+    conditions = quote_conditions(session, QuoteFilters(stakeholder_type=[type_id]))
+    profile = []
+    for dimension in (Dimension.layer, Dimension.theme):
+        counts = count_by(session, conditions, [dimension])
+        profile.append(
+            [
+                schemas.DimensionCount(
+                    id=str(value.value), name=value.label, count=counts.get((value.value,), 0)
+                )
+                for value in dimension_values(session, dimension)
+            ]
+        )
+    return profile[0], profile[1]

@@ -1,0 +1,19 @@
+"""A page of the quote list with its facets: the filters are checked and compiled once."""
+
+from sqlalchemy.orm import Session
+
+from app import schemas
+from app.params import QuoteListParams
+from app.queries.dimensions import facets
+from app.queries.quotes import list_quotes, quote_conditions
+
+
+def quote_page(session: Session, params: QuoteListParams) -> schemas.QuotePage:
+    """The page of quotes that `params` asks for, and the facet counts it asks for."""
+    conditions = quote_conditions(session, params)
+    items, next_cursor = list_quotes(session, params, conditions)
+    return schemas.QuotePage(
+        items=items,
+        next_cursor=next_cursor,
+        facets=facets(session, conditions, params.facet) if params.facet else {},
+    )

@@ -1,0 +1,146 @@
+"""One ranked search across quotes, themes and layers (bm25 on SQLite, ts_rank on PostgreSQL).
+
+Snippets come from the databases' own highlighters with control-character sentinels around the
+matches; the text is then HTML-escaped and only the sentinels become `<mark>` tags, since neither
+`snippet()` nor `ts_headline` escapes anything.
+"""
+
+import html
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, func, literal, literal_column, select, text, union_all
+from sqlalchemy.orm import Session
+
+from app import schemas
+from app.db import FTS_PREFIX_TABLE, FTS_TABLE
+from app.errors import InvalidParameter
+from app.queries.fulltext import SEARCH_DOCUMENTS, Term, fts5_expression, parse_query, tsquery
+from app.queries.fulltext import tsvector as to_vector
+from app.queries.tables import interview, quote
+
+START, STOP = "\x02", "\x03"
+HEADLINE_OPTIONS = (
+    f"StartSel={START}, StopSel={STOP}, MaxWords=30, MinWords=12, ShortWord=2, "
+    'MaxFragments=2, FragmentDelimiter=" … "'
+)
+
+
+def search(session: Session, query: str, *, limit: int, offset: int) -> list[schemas.SearchHit]:
+    """The best matches for `query`, best first; an empty list when it has no searchable term."""
+    if "\x00" in query:
+        raise InvalidParameter(["query", "q"], "The search text contains a NUL character.")
+    if not query.strip():
+        raise InvalidParameter(["query", "q"], "The search text is empty.")
+    terms = parse_query(query)
+    if not terms:
+        return []
+    dialect = session.get_bind().dialect.name
+    statement = _sqlite_search(terms) if dialect == "sqlite" else _postgres_search(terms)
+    rows = session.execute(statement.limit(limit).offset(offset)).all()
+    return [
+        schemas.SearchHit(
+            type=row.kind,
+            id=row.object_id,
+            title=row.title,
+            snippet=_mark(row.snippet),
+            score=round(float(row.score), 6),
+            url=f"/v1/{row.kind}s/{row.object_id}",
+        )
+        for row in rows
+    ]
+
+
+def _mark(snippet: str) -> str:
+    """Escape the snippet, then turn the sentinels into <mark> tags."""
+    escaped = html.escape(snippet, quote=True)
+    return escaped.replace(START, "<mark>").replace(STOP, "</mark>")
+
+
+def _order(score: ColumnElement[Any], kind: ColumnElement[str], object_id: Any) -> list[Any]:
+    return [score.desc(), kind, object_id]
+
+
+def _sqlite_search(terms: list[Term]) -> Select[Any]:
+    """FTS5: rank and snippet from the stemmed table (the prefix table for prefix-only queries)."""
+    words = [t for t in terms if not t.prefix]
+    prefixes = [t for t in terms if t.prefix]
+    main, other = (FTS_TABLE, FTS_PREFIX_TABLE) if words else (FTS_PREFIX_TABLE, None)
+    conditions = [text(f"{main} MATCH :main_query")]
+    params: dict[str, Any] = {"main_query": fts5_expression(words or prefixes)}
+    if other and prefixes:
+        conditions.append(
+            text(
+                f"{main}.kind || ':' || {main}.object_id IN (SELECT kind || ':' || object_id "
+                f"FROM {other} WHERE {other} MATCH :other_query)"
+            )
+        )
+        params["other_query"] = fts5_expression(prefixes)
+    # bm25 is lower for better matches: negate it so that every backend sorts by score desc.
+    score: ColumnElement[Any] = literal_column(f"-bm25({main}, 0, 0, 2.0, 1.0)")
+    statement: Select[Any] = (
+        select(
+            literal_column(f"{main}.kind").label("kind"),
+            literal_column(f"{main}.object_id").label("object_id"),
+            literal_column(f"{main}.title").label("fts_title"),
+            literal_column(f"snippet({main}, 3, char(2), char(3), '…', 24)").label("snippet"),
+            score.label("score"),
+        )
+        .select_from(text(main))
+        .where(*conditions)
+        .params(**params)
+    )
+    return _with_titles(statement.subquery())
+
+
+def _postgres_search(terms: list[Term]) -> Select[Any]:
+    """ts_rank over the same documents; quotes through their GIN indexes."""
+    words = [t for t in terms if not t.prefix]
+    prefixes = [t for t in terms if t.prefix]
+    branches: list[Select[Any]] = []
+    for kind, documents in SEARCH_DOCUMENTS.items():
+        source = (
+            text(f"({documents})")
+            .columns(literal_column("id"), literal_column("title"), literal_column("body"))
+            .subquery(f"{kind}_documents")
+        )
+        # Quotes match on their text alone: the expression of their GIN indexes.
+        document: ColumnElement[str] = (
+            source.c.body if kind == "quote" else source.c.title + " " + source.c.body
+        )
+        # Words rank and highlight with the english configuration; prefixes with simple.
+        groups = (("english", words), ("simple", prefixes))
+        matched = [(config, tsquery(group)) for config, group in groups if group]
+        conditions = [to_vector(config, document).op("@@")(query) for config, query in matched]
+        scores = [func.ts_rank(to_vector(config, document), query) for config, query in matched]
+        first_config, first_query = matched[0]
+        headline = func.ts_headline(
+            literal_column(f"'{first_config}'"), source.c.body, first_query, HEADLINE_OPTIONS
+        )
+        branches.append(
+            select(
+                literal(kind).label("kind"),
+                source.c.id.label("object_id"),
+                source.c.title.label("fts_title"),
+                headline.label("snippet"),
+                sum(scores[1:], scores[0]).label("score"),
+            ).where(*conditions)
+        )
+    return _with_titles(union_all(*branches).subquery())
+
+
+def _with_titles(hits: Any) -> Select[Any]:
+    """Hits with their display titles (a quote's is its attribution), in rank order."""
+    attribution = (
+        select(interview.c.attribution)
+        .join(quote, quote.c.interview_id == interview.c.id)
+        .where(quote.c.id == hits.c.object_id)
+        .scalar_subquery()
+    )
+    title = func.coalesce(func.nullif(hits.c.fts_title, ""), attribution)
+    return select(
+        hits.c.kind,
+        hits.c.object_id,
+        title.label("title"),
+        hits.c.snippet,
+        hits.c.score,
+    ).order_by(*_order(hits.c.score, hits.c.kind, hits.c.object_id))

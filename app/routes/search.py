@@ -1,0 +1,57 @@
+"""Ranked full-text search across quotes, themes and layers."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+from pydantic import BaseModel, Field
+
+from app import schemas
+from app.config import get_settings
+from app.deps import SessionDep
+from app.errors import InvalidParameter
+from app.queries.search import search
+
+router = APIRouter(prefix="/v1", tags=["search"])
+MAX_OFFSET = 1000
+
+
+class SearchParams(BaseModel):
+    """What to search for and which page of hits."""
+
+    q: str = Field(
+        max_length=1000,
+        description='Words (all required), "quoted phrases" and prefix* words; operators and '
+        "punctuation are ignored.",
+    )
+    limit: int = Field(default=20, ge=1, le=100, description="Hits per page, 1 to 100.")
+    cursor: str | None = Field(
+        default=None, max_length=20, description="`next_cursor` of the previous page."
+    )
+
+
+@router.get("/search", response_model=schemas.Page[schemas.SearchHit])
+def search_everything(
+    session: SessionDep,
+    request: Request,
+    response: Response,
+    params: Annotated[SearchParams, Query()],
+) -> schemas.Page[schemas.SearchHit]:
+    """Search quotes, themes and layers at once, best matches first."""
+    offset = _offset(params.cursor)
+    hits = search(session, params.q, limit=params.limit + 1, offset=offset)
+    next_cursor = None
+    if len(hits) > params.limit and offset + params.limit < MAX_OFFSET:
+        hits, next_cursor = hits[: params.limit], str(offset + params.limit)
+        query = request.url.include_query_params(cursor=next_cursor).query
+        link = f"{get_settings().base_url.rstrip('/')}{request.url.path}?{query}"
+        response.headers["Link"] = f'<{link}>; rel="next"'
+    return schemas.Page(items=hits[: params.limit], next_cursor=next_cursor)
+
+
+def _offset(cursor: str | None) -> int:
+    """Ranked hits page by offset: the cursor is the number of hits already seen."""
+    if cursor is None:
+        return 0
+    if not cursor.isdigit() or int(cursor) >= MAX_OFFSET:
+        raise InvalidParameter(["query", "cursor"], "The cursor is not valid.")
+    return int(cursor)

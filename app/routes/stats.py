@@ -1,0 +1,56 @@
+"""Cross-tabulations of quotes for analysts."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from app import schemas
+from app.deps import SessionDep
+from app.formats import CSV_MEDIA_TYPE, crosstab_csv
+from app.params import CrosstabParams
+from app.queries.dimensions import crosstab
+
+router = APIRouter(prefix="/v1/stats", tags=["analysis"])
+
+CSV_RESPONSE: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/csv": {"schema": {"type": "string"}}}}
+}
+
+
+@router.get("/crosstab", response_model=schemas.Crosstab, responses=CSV_RESPONSE)
+def get_crosstab(
+    session: SessionDep, request: Request, params: Annotated[CrosstabParams, Query()]
+) -> schemas.Crosstab | Response:
+    """Quote counts by two dimensions under any filters; CSV with `Accept: text/csv`."""
+    table = crosstab(session, params, params.rows, params.cols)
+    if _wants_csv(request.headers.get("accept", "")):
+        return _csv(table, vary=True)
+    return Response(
+        table.model_dump_json(), media_type="application/json", headers={"Vary": "Accept"}
+    )
+
+
+@router.get("/crosstab.csv", response_class=Response, responses=CSV_RESPONSE)
+def get_crosstab_csv(session: SessionDep, params: Annotated[CrosstabParams, Query()]) -> Response:
+    """The cross-tab as CSV, for spreadsheets."""
+    return _csv(crosstab(session, params, params.rows, params.cols), vary=False)
+
+
+def _wants_csv(accept: str) -> bool:
+    """Whether the Accept header prefers CSV to JSON (no q-values: first listed wins)."""
+    types = [part.split(";")[0].strip().lower() for part in accept.split(",")]
+    for media_type in types:
+        if media_type == "text/csv":
+            return True
+        if media_type in ("application/json", "application/*"):
+            return False
+    return False
+
+
+def _csv(table: schemas.Crosstab, *, vary: bool) -> Response:
+    filename = f"crosstab-{table.rows_dimension}-by-{table.cols_dimension}.csv"
+    headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
+    if vary:
+        headers["Vary"] = "Accept"
+    return Response(crosstab_csv(table), media_type=CSV_MEDIA_TYPE, headers=headers)
