@@ -57,11 +57,12 @@ class ETagMiddleware:
             await send(start)
             await send({"type": "http.response.body", "body": b"" if head else body})
             return
-        etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+        # Weak: the same tag serves the identity and the gzip encoding of the body.
+        etag = 'W/"' + hashlib.sha256(body).hexdigest()[:32] + '"'
         headers["ETag"] = etag
         headers.setdefault("Cache-Control", self.cache_control)
         wanted = _tags(Headers(scope=scope).get("if-none-match", ""))
-        if etag in wanted or "*" in wanted:
+        if etag in wanted or "W/*" in wanted:
             del headers["Content-Length"]
             if "Content-Type" in headers:
                 del headers["Content-Type"]
@@ -73,8 +74,8 @@ class ETagMiddleware:
 
 
 def _tags(header: str) -> set[str]:
-    """The entity tags of an If-None-Match header, weak ones compared as strong (RFC 9110)."""
-    return {tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()}
+    """The entity tags of an If-None-Match header, all read as weak (RFC 9110's weak comparison)."""
+    return {"W/" + tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()}
 
 
 def _has_length(start: Message) -> bool:

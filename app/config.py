@@ -41,6 +41,31 @@ class Settings(BaseSettings):
     cache_max_age_s: int = Field(
         default=300, ge=0, description="max-age of Cache-Control on cacheable GET responses."
     )
+    embed_frame_ancestors: list[str] = Field(
+        default=["*"],
+        description="Who may frame the embeddable pages: CSP frame-ancestors sources (JSON list).",
+    )
+    trusted_hosts: list[str] = Field(
+        default=["*"], description="Host header values the API answers (JSON list; `*`: any)."
+    )
+    trusted_proxies: list[str] = Field(
+        default=[],
+        description="Proxy addresses whose X-Forwarded-For is believed for the client address.",
+    )
+    rate_limit_enabled: bool = Field(
+        default=False, description="Limit requests per client on the public endpoints."
+    )
+    rate_limit_per_minute: int = Field(
+        default=600, ge=1, description="Requests a client may make per minute when limited."
+    )
+    redis_url: str | None = Field(
+        default=None,
+        description="Redis URL for rate-limit counters shared by all API processes; "
+        "unset: each process counts alone, in memory.",
+    )
+    gzip_min_bytes: int = Field(
+        default=1024, ge=0, description="Smallest response body worth compressing with gzip."
+    )
 
     @property
     def is_sqlite(self) -> bool:

@@ -14,7 +14,13 @@ from fastapi.staticfiles import StaticFiles
 from app.caching import ETagMiddleware
 from app.config import get_settings
 from app.errors import PROBLEM_MEDIA_TYPE, PROBLEM_RESPONSES, install_error_handlers
-from app.routes import catalogue, exports, meta, quotes, search, stats
+from app.routes import catalogue, embeds, exports, feeds, meta, pages, quotes, search, stats
+from app.web import (
+    install_compression,
+    install_rate_limit,
+    install_security_headers,
+    install_trusted_hosts,
+)
 
 DESCRIPTION = """\
 A structured, read-only insights database of the Alliance for Health Policy's *Signature Seminar
@@ -54,11 +60,17 @@ def create_app() -> FastAPI:
         search.router,
         stats.router,
         meta.router,
+        feeds.router,
+        embeds.router,
+        pages.router,
     ):
         app.include_router(router)
     install_error_handlers(app)
-    # Added first, so CORS wraps it and 304s carry CORS headers too.
+    # Middleware, innermost first: each layer wraps the ones added before it, so 304s,
+    # 429s and errors all pass through CORS and get the security headers.
     app.add_middleware(ETagMiddleware, max_age=settings.cache_max_age_s)
+    install_compression(app)
+    install_rate_limit(app)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_allow_origins,
@@ -68,6 +80,8 @@ def create_app() -> FastAPI:
         expose_headers=EXPOSED_HEADERS,
         max_age=86400,
     )
+    install_trusted_hosts(app)
+    install_security_headers(app)
     _mount_docs(app)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app

@@ -1,0 +1,5 @@
+"""embeds routes."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,5 @@
+"""feeds routes."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,5 @@
+"""pages routes."""
+
+from fastapi import APIRouter
+
+router = APIRouter()
