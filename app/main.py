@@ -15,12 +15,8 @@ from app.caching import ETagMiddleware
 from app.config import get_settings
 from app.errors import PROBLEM_MEDIA_TYPE, PROBLEM_RESPONSES, install_error_handlers
 from app.routes import catalogue, embeds, exports, feeds, meta, pages, quotes, search, stats
-from app.web import (
-    install_compression,
-    install_rate_limit,
-    install_security_headers,
-    install_trusted_hosts,
-)
+from app.security import install_security_headers
+from app.web import install_compression, install_rate_limit, install_trusted_hosts
 
 DESCRIPTION = """\
 A structured, read-only insights database of the Alliance for Health Policy's *Signature Seminar

@@ -1,13 +1,9 @@
-"""Middleware of the web face: security headers, trusted hosts, rate limiting, compression.
+"""Middleware of the web face: trusted hosts, rate limiting, compression.
 
 Each `install_*` function adds one layer; `app.main` calls them in a fixed order.
 """
 
 from fastapi import FastAPI
-
-
-def install_security_headers(app: FastAPI) -> None:
-    """Security headers on every response class (JSON, HTML, feeds, errors)."""
 
 
 def install_trusted_hosts(app: FastAPI) -> None:
