@@ -9,7 +9,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
-from app.config import get_settings
+from app.config import Settings, get_settings
 
 # SQLite FTS5 copies of the text of quotes, themes and layers (stemmed words; unstemmed prefixes),
 # refilled by each load.
@@ -17,9 +17,9 @@ FTS_TABLE = "search_fts"
 FTS_PREFIX_TABLE = "search_fts_prefix"
 
 
-def make_engine(database_url: str) -> Engine:
+def make_engine(database_url: str, settings: Settings | None = None) -> Engine:
     """An engine configured for the backend: pragmas on SQLite, pool and timeouts on PostgreSQL."""
-    settings = get_settings()
+    settings = settings or get_settings()
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":

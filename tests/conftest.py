@@ -117,3 +117,6 @@ def client(engine: Engine) -> TestClient:
 def fresh_database_url(backend: str, tmp_path: Path) -> Iterator[str]:
     """An empty database of the backend, for tests that write."""
     yield from new_database_url(backend, tmp_path)
+
+
+pytest_plugins = ["tests.pg_cluster"]
