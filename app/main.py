@@ -14,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from app.caching import ETagMiddleware
 from app.config import get_settings
 from app.errors import PROBLEM_MEDIA_TYPE, PROBLEM_RESPONSES, install_error_handlers
+from app.guards import RejectNulMiddleware
 from app.routes import catalogue, embeds, exports, feeds, meta, pages, quotes, search, stats
 from app.security import install_security_headers
 from app.web import install_compression, install_rate_limit, install_trusted_hosts
@@ -65,6 +66,7 @@ def create_app() -> FastAPI:
     # Middleware, innermost first: each layer wraps the ones added before it, so 304s,
     # 429s and errors all pass through CORS and get the security headers.
     app.add_middleware(ETagMiddleware, max_age=settings.cache_max_age_s)
+    app.add_middleware(RejectNulMiddleware)
     install_compression(app)
     install_rate_limit(app)
     app.add_middleware(

@@ -1,0 +1,1 @@
+"""Load and speed measurements of the API (not part of the test suite)."""

@@ -1,0 +1,120 @@
+"""A bounded load test on loopback: mixed traffic at 64 connections for 60 s against the API on
+PostgreSQL with several worker processes. Fails on any 5xx or connection error.
+
+    make loadtest            # or: .venv/bin/python -m bench.loadtest --seconds 60
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+import threading
+import time
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from bench.server import ROOT, process_tree_rss_mb, uvicorn_server
+from bench.wrk import run_wrk
+
+ADMIN_URL = os.environ.get(
+    "LOADTEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+DATABASE = "insights_loadtest"
+MIXED_PATHS = [
+    "/v1/quotes",
+    "/v1/quotes?stakeholder_type=payer",
+    "/v1/quotes?layer=a-bit-deeper&limit=50",
+    "/v1/quotes?tag=medicaid&facet=stakeholder_type&facet=layer",
+    "/v1/quotes?q=patient",
+    "/v1/quotes?sort=-length&limit=5",
+    "/v1/quotes/cgt-2026-q07",
+    "/v1/quotes/random",
+    "/v1/search?q=%22value-based%20purchasing%22",
+    "/v1/search?q=medic*",
+    "/v1/stats/crosstab?rows=stakeholder_type&cols=layer",
+    "/v1/layers",
+    "/v1/themes?layer=the-fundamentals",
+    "/v1/stakeholder-types/payer",
+    "/v1/meta",
+    "/v1/quotes.csv?layer=below-the-surface",
+    "/feeds/quotes.atom",
+    "/feeds/quotes.json?stakeholder_type=patient-advocate",
+    "/embed/quotes/cgt-2026-q01",
+    "/quotes/cgt-2026-q12",
+    "/",
+    "/v1/quotes?layer=nope",
+]
+
+
+def prepare_database() -> str:
+    """A fresh database, migrated and seeded by the CLI as a deployment would do it."""
+    admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)"))
+        connection.execute(text(f"CREATE DATABASE {DATABASE}"))
+    admin.dispose()
+    url = make_url(ADMIN_URL).set(database=DATABASE).render_as_string(hide_password=False)
+    for command in ("migrate", "seed"):
+        subprocess.run(
+            [sys.executable, "-m", "app.cli", command],
+            cwd=ROOT,
+            env={**os.environ, "DATABASE_URL": url},
+            check=True,
+            capture_output=True,
+        )
+    return url
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+
+    url = prepare_database()
+    env = {"DATABASE_URL": url, "POOL_SIZE": "20", "RATE_LIMIT_ENABLED": "false"}
+    samples: list[float] = []
+    with uvicorn_server("app.main:app", workers=args.workers, env=env) as (base, process):
+        run_wrk(base, MIXED_PATHS, connections=args.connections, seconds=5)  # warm-up
+        stop = threading.Event()
+
+        def sample() -> None:
+            while not stop.is_set():
+                samples.append(process_tree_rss_mb(process.pid))
+                stop.wait(5)
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        result = run_wrk(base, MIXED_PATHS, connections=args.connections, seconds=args.seconds)
+        stop.set()
+        sampler.join()
+        samples.append(process_tree_rss_mb(process.pid))
+
+    print(
+        f"# Load test: {args.connections} connections, {args.seconds} s, "
+        f"{args.workers} workers, PostgreSQL, {len(MIXED_PATHS)} paths in rotation"
+    )
+    print("| requests | req/s | p50 ms | p90 ms | p99 ms | max ms | 5xx | 4xx | socket errors |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    print(
+        f"| {result.requests} | {result.rps:.0f} | {result.p50_ms:.1f} | {result.p90_ms:.1f} "
+        f"| {result.p99_ms:.1f} | {result.max_ms:.1f} | {result.status_5xx} "
+        f"| {result.status_4xx} | {result.socket_errors} |"
+    )
+    print(
+        f"\nMemory (RSS of the server and its workers): first {samples[0]:.0f} MiB, "
+        f"last {samples[-1]:.0f} MiB, max {max(samples):.0f} MiB, "
+        f"{len(samples)} samples every 5 s"
+    )
+    print(
+        f"(4xx are the deliberate unknown-filter requests: 1 path in {len(MIXED_PATHS)}.) "
+        f"Run at {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}."
+    )
+    failed = result.status_5xx or result.socket_errors
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
