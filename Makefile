@@ -19,7 +19,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: help install migrate seed serve lint typecheck test format clean
+.PHONY: help install migrate seed serve lint typecheck test format clean loadtest
 
 help: ## List the targets
 	@echo "Usage: make <target>   (e.g. make test PYTEST_ARGS='-k quotes -x')"
@@ -52,7 +52,7 @@ lint: install ## Check style: ruff check and ruff format --check
 	$(BIN)/ruff format --check .
 
 typecheck: install ## Type-check with mypy (strict)
-	$(BIN)/mypy app tests
+	$(BIN)/mypy app tests bench
 
 test: install lint typecheck ## Lint, type-check, then run the tests (extra pytest args: PYTEST_ARGS)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -60,6 +60,9 @@ test: install lint typecheck ## Lint, type-check, then run the tests (extra pyte
 format: install ## Reformat and autofix: ruff format, ruff check --fix
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+loadtest: install ## Mixed traffic, 64 connections, 60 s, on PostgreSQL with 2 workers (needs wrk)
+	$(BIN)/python -m bench.loadtest $(LOADTEST_ARGS)
 
 clean: ## Remove .venv, .tools and var/ (the local SQLite database)
 	rm -rf $(VENV) $(TOOLS) var/

@@ -336,7 +336,7 @@ def test_make_target_is_phony_and_described(target: str) -> None:
     [
         ".venv/bin/ruff check .",
         ".venv/bin/ruff format --check .",
-        ".venv/bin/mypy app tests",
+        ".venv/bin/mypy app tests bench",
         ".venv/bin/python -m pytest",
     ],
 )
