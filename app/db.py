@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
+from starlette.requests import Request
 
 from app.config import Settings, get_settings
 
@@ -55,7 +56,7 @@ def get_engine() -> Engine:
     return make_engine(get_settings().database_url)
 
 
-def get_session() -> Iterator[Session]:
-    """A session per request (a FastAPI dependency)."""
-    with Session(get_engine()) as session:
+def get_session(request: Request) -> Iterator[Session]:
+    """A session per request on the app's engine (a FastAPI dependency)."""
+    with Session(request.app.state.engine) as session:
         yield session

@@ -10,11 +10,14 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine
 
 from app.caching import ETagMiddleware
 from app.config import get_settings
+from app.db import get_engine
 from app.errors import PROBLEM_MEDIA_TYPE, PROBLEM_RESPONSES, install_error_handlers
 from app.guards import RejectNulMiddleware
+from app.response_cache import ResponseCacheMiddleware
 from app.routes import catalogue, embeds, exports, feeds, meta, pages, quotes, search, stats
 from app.security import install_security_headers
 from app.web import install_compression, install_rate_limit, install_trusted_hosts
@@ -38,9 +41,10 @@ EXPOSED_HEADERS = [
 DOCS_ASSETS = Path(fastapi_offline.__file__).parent / "static"
 
 
-def create_app() -> FastAPI:
-    """Build the API: routes, error handlers, CORS and offline docs."""
+def create_app(engine: Engine | None = None) -> FastAPI:
+    """Build the API on `engine` (default: the configured database's)."""
     settings = get_settings()
+    engine = engine or get_engine()
     app = FastAPI(
         title="Insights API",
         version="1.0.0",
@@ -62,11 +66,13 @@ def create_app() -> FastAPI:
         pages.router,
     ):
         app.include_router(router)
+    app.state.engine = engine
     install_error_handlers(app)
     # Middleware, innermost first: each layer wraps the ones added before it, so 304s,
     # 429s and errors all pass through CORS and get the security headers.
-    app.add_middleware(ETagMiddleware, max_age=settings.cache_max_age_s)
+    app.add_middleware(ResponseCacheMiddleware, engine=engine)
     app.add_middleware(RejectNulMiddleware)
+    app.add_middleware(ETagMiddleware, max_age=settings.cache_max_age_s)
     install_compression(app)
     install_rate_limit(app)
     app.add_middleware(

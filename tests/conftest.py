@@ -16,11 +16,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
-from sqlmodel import Session
 
 from app.cli import alembic_config
 from app.config import PROJECT_ROOT
-from app.db import get_session, make_engine
+from app.db import make_engine
 from app.main import create_app
 from app.seeding import load_seeds
 
@@ -81,14 +80,7 @@ def seeded_engine(database_url: str) -> Engine:
 
 def client_for(engine: Engine) -> TestClient:
     """An API client whose requests use `engine`."""
-    app = create_app()
-
-    def session() -> Iterator[Session]:
-        with Session(engine) as db_session:
-            yield db_session
-
-    app.dependency_overrides[get_session] = session
-    return TestClient(app, raise_server_exceptions=False)
+    return TestClient(create_app(engine), raise_server_exceptions=False)
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

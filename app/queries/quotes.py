@@ -1,7 +1,10 @@
 """Quote statements: filtering, keyset pagination, one quote, a random quote."""
 
+import hashlib
+import json
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, Row, Select, false, func, select, true, tuple_
@@ -185,6 +188,35 @@ def random_quote(session: Session, filters: QuoteFilters) -> schemas.Quote | Non
     )
     row = session.execute(statement).first()
     return to_quotes(session, [row])[0] if row else None
+
+
+def daily_quote(session: Session, filters: QuoteFilters, day: date) -> schemas.Quote | None:
+    """The quote of the day: the same for the same day and filters, on every backend and reseed.
+
+    sha256 of the ISO date and the canonical filters (ids sorted and deduplicated, the search
+    text as given), modulo the number of matching quotes, indexes the matches in report order.
+    """
+    conditions = quote_conditions(session, filters)
+    count = session.execute(
+        select(func.count()).select_from(QUOTE_JOINS).where(*conditions)
+    ).scalar_one()
+    if not count:
+        return None
+    canonical: dict[str, Any] = {
+        name: sorted(set(values)) for name, values in filters.dimensions().items()
+    }
+    if filters.q is not None:
+        canonical["q"] = filters.q
+    key = json.dumps([day.isoformat(), canonical], sort_keys=True, separators=(",", ":"))
+    index = int.from_bytes(hashlib.sha256(key.encode()).digest(), "big") % count
+    statement = (
+        quote_select()
+        .where(*conditions)
+        .order_by(quote.c.position, quote.c.id)
+        .offset(index)
+        .limit(1)
+    )
+    return to_quotes(session, [session.execute(statement).one()])[0]
 
 
 def to_quotes(session: Session, rows: Sequence[Row[Any]]) -> list[schemas.Quote]:

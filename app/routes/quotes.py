@@ -1,5 +1,6 @@
 """The quote list, one quote, a random quote."""
 
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
@@ -38,6 +39,36 @@ def random_quote(
     quote = queries.random_quote(session, filters)
     if quote is None:
         raise NotFound("No quote matches these filters.")
+    return quote
+
+
+@router.get("/daily", response_model=schemas.Quote)
+def daily_quote(
+    session: SessionDep,
+    response: Response,
+    filters: Annotated[QuoteFilters, Query()],
+    day: Annotated[
+        date | None,
+        Query(
+            alias="date",
+            ge=date(2000, 1, 1),
+            le=date(2099, 12, 31),
+            description="The day (UTC) to pick for, YYYY-MM-DD from 2000-01-01 to 2099-12-31; "
+            "default today.",
+        ),
+    ] = None,
+) -> schemas.Quote:
+    """The quote of the day among those matching the filters: the same all day (UTC).
+
+    The pick is deterministic (sha256 of the date and the canonical filters, modulo the number
+    of matches, in report order); cached until the next UTC midnight.
+    """
+    now = datetime.now(UTC)
+    quote = queries.daily_quote(session, filters, day or now.date())
+    if quote is None:
+        raise NotFound("No quote matches these filters.")
+    midnight = datetime.combine(now.date() + timedelta(days=1), time(), UTC)
+    response.headers["Cache-Control"] = f"public, max-age={int((midnight - now).total_seconds())}"
     return quote
 
 
