@@ -165,5 +165,6 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     400: _problem("Bad request."),
     404: _problem("No object has this identifier."),
     422: _problem("A parameter is invalid; `errors` lists each one."),
+    429: _problem("Too many requests from this client; retry after `Retry-After` seconds."),
     503: _problem("The database is unavailable; retry after `Retry-After` seconds."),
 }

@@ -141,7 +141,7 @@ def list_quotes(
     sort_column = quote.c[params.sort.column]
     statement = quote_select().where(*conditions)
     if params.cursor is not None:
-        key, after_id = decode_cursor(params.cursor, params.sort)
+        key, after_id = decode_cursor(params.cursor)
         position = tuple_(sort_column, quote.c.id)
         statement = statement.where(
             position < (key, after_id) if params.sort.descending else position > (key, after_id)
@@ -155,7 +155,7 @@ def list_quotes(
     if len(rows) > params.limit:
         rows = rows[: params.limit]
         last = rows[-1]
-        next_cursor = encode_cursor(params.sort, getattr(last, params.sort.column), last.id)
+        next_cursor = encode_cursor(getattr(last, params.sort.column), last.id)
     return to_quotes(session, rows), next_cursor
 
 

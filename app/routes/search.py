@@ -8,7 +8,6 @@ from pydantic import BaseModel, Field
 from app import schemas
 from app.config import get_settings
 from app.deps import SessionDep
-from app.errors import InvalidParameter
 from app.queries.search import search
 
 router = APIRouter(prefix="/v1", tags=["search"])
@@ -25,7 +24,7 @@ class SearchParams(BaseModel):
     )
     limit: int = Field(default=20, ge=1, le=100, description="Hits per page, 1 to 100.")
     cursor: str | None = Field(
-        default=None, max_length=20, description="`next_cursor` of the previous page."
+        default=None, pattern=r"^[0-9]{1,3}$", description="`next_cursor` of the previous page."
     )
 
 
@@ -52,6 +51,4 @@ def _offset(cursor: str | None) -> int:
     """Ranked hits page by offset: the cursor is the number of hits already seen."""
     if cursor is None:
         return 0
-    if not cursor.isdigit() or int(cursor) >= MAX_OFFSET:
-        raise InvalidParameter(["query", "cursor"], "The cursor is not valid.")
-    return int(cursor)
+    return int(cursor)  # the parameter's pattern bounds it below MAX_OFFSET
