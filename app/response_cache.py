@@ -12,10 +12,12 @@ more than the data and are never stored; nor are errors, streams or large bodies
 
 import logging
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.pool import SingletonThreadPool
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -33,20 +35,44 @@ class CachedResponse:
 
 
 class DataVersion:
-    """Reads the current data version on a connection of its own."""
+    """Reads the current data version on a connection of its own.
+
+    It runs on the event loop, so it never waits for the API's pool (whose connections may be
+    held by requests that need the loop to finish: a deadlock) and, after a failure, does not
+    try again for a second (the requests go through to the routes, which answer 503).
+    """
+
+    RETRY_AFTER_S = 1.0
 
     def __init__(self, engine: Engine) -> None:
-        self.engine = engine
+        if engine.dialect.name == "sqlite":
+            self.probe = create_engine(
+                engine.url,
+                poolclass=SingletonThreadPool,
+                connect_args={"check_same_thread": False},
+            )
+        else:
+            self.probe = create_engine(
+                engine.url,
+                pool_size=1,
+                max_overflow=0,
+                pool_timeout=0.1,
+                connect_args={"connect_timeout": 1},
+            )
+        self.retry_at = 0.0
 
     def read(self) -> str | None:
         """The version, or None when the database cannot say (the request then goes through)."""
+        if time.monotonic() < self.retry_at:
+            return None
         try:
-            with self.engine.connect() as connection:
+            with self.probe.connect() as connection:
                 version = connection.execute(
                     text("SELECT data_version FROM dataset_state WHERE id = 1")
                 ).scalar()
         except Exception:  # an outage: let the route answer it with its 503
             logger.debug("data version unavailable", exc_info=True)
+            self.retry_at = time.monotonic() + self.RETRY_AFTER_S
             return None
         return str(version) if version else None
 

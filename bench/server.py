@@ -21,7 +21,12 @@ def free_port() -> int:
 
 @contextmanager
 def uvicorn_server(
-    app: str, *, workers: int = 1, env: dict[str, str] | None = None, access_log: bool = True
+    app: str,
+    *,
+    workers: int = 1,
+    env: dict[str, str] | None = None,
+    access_log: bool = True,
+    ready_path: str = "/healthz",
 ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """`uvicorn app` on a free loopback port with the Dockerfile's server settings."""
     port = free_port()
@@ -51,7 +56,7 @@ def uvicorn_server(
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_ready(base + "/healthz", process)
+        wait_ready(base + ready_path, process)
         yield base, process
     finally:
         process.terminate()

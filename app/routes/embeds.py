@@ -1,5 +1,172 @@
-"""embeds routes."""
+"""Embeds: a quote card for iframes, the partner widget script, and oEmbed discovery."""
 
-from fastapi import APIRouter
+import re
+from pathlib import Path
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
-router = APIRouter()
+from fastapi import APIRouter, Query, Response
+from fastapi.responses import HTMLResponse
+from pydantic import BaseModel, Field
+
+from app.config import get_settings
+from app.deps import ObjectId, SessionDep, found
+from app.errors import ApiError, NotFound
+from app.html import (
+    NON_JSON_PROBLEMS,
+    absolute_url,
+    embed_iframe,
+    embed_size,
+    quotation_jsonld,
+    quote_url,
+    render,
+)
+from app.queries import catalogue
+from app.queries import quotes as quote_queries
+from app.schemas import Problem
+
+router = APIRouter(tags=["embeds"])
+
+JAVASCRIPT = "application/javascript; charset=utf-8"
+WIDGET_JS = (Path(__file__).resolve().parent.parent / "static" / "widget.js").read_bytes()
+# What a quote id may look like in an oEmbed URL: anything else is not one of our permalinks.
+QUOTE_PATH = re.compile(r"/quotes/([A-Za-z0-9][A-Za-z0-9_-]{0,199})")
+
+
+class UnsupportedFormat(ApiError):
+    status, title, slug = 501, "Not implemented", "unsupported-format"
+
+
+class OEmbed(BaseModel):
+    """An oEmbed 1.0 `rich` response: the HTML of an iframe showing the quote's card."""
+
+    version: Literal["1.0"] = Field(description="The oEmbed version.")
+    type: Literal["rich"] = Field(description="Always `rich`: the HTML is an iframe.")
+    provider_name: str = Field(description="Name of this service.")
+    provider_url: str = Field(description="Base URL of this service.")
+    title: str = Field(description="The attribution and theme of the quote.")
+    author_name: str = Field(description="The quote's attribution, exactly as printed.")
+    html: str = Field(description="An `<iframe>` of the embeddable card, ready to insert.")
+    width: int = Field(description="Width of the iframe in pixels.")
+    height: int = Field(description="Height of the iframe in pixels.")
+    cache_age: int = Field(description="Seconds a consumer may cache this response.")
+
+
+@router.get(
+    "/embed/quotes/{quote_id}",
+    summary="A quote as an embeddable card",
+    response_class=HTMLResponse,
+    responses=NON_JSON_PROBLEMS,
+)
+def embed_quote(
+    session: SessionDep,
+    quote_id: ObjectId,
+    theme: Annotated[
+        Literal["light", "dark", "auto"],
+        Query(description="Colour theme: light, dark, or auto (the reader's preference)."),
+    ] = "auto",
+) -> HTMLResponse:
+    """A quote as a small self-contained HTML card to show in an `<iframe>` on any site."""
+    quote = found(quote_queries.get_quote(session, quote_id), "quote", quote_id)
+    report = found(
+        next(iter(catalogue.list_reports(session, quote.report.id)), None),
+        "report",
+        quote.report.id,
+    )
+    return render(
+        "embed.html",
+        quote=quote,
+        theme=theme,
+        permalink=quote_url(quote.id),
+        jsonld=quotation_jsonld(quote, report),
+    )
+
+
+@router.get(
+    "/embed/widget.js",
+    summary="The partner widget script",
+    response_class=Response,
+    responses={**NON_JSON_PROBLEMS, 200: {"content": {JAVASCRIPT: {"schema": {"type": "string"}}}}},
+)
+def embed_widget() -> Response:
+    """The partner widget: one `<script>` tag renders quotes chosen by its `data-` attributes.
+
+    It reads the same filters as the quote list (`data-stakeholder-type`, `data-layer`,
+    `data-theme`, `data-tag`) or one `data-quote`, plus `data-theme-mode` (light, dark, auto) and
+    `data-rotate-seconds`, and draws the card inside its own shadow root.
+    """
+    return Response(WIDGET_JS, media_type=JAVASCRIPT)
+
+
+@router.get(
+    "/oembed",
+    summary="oEmbed for a quote permalink",
+    response_model=OEmbed,
+    responses={501: {"model": Problem, "description": "The format is not `json`."}},
+)
+def oembed(
+    session: SessionDep,
+    url: Annotated[
+        str, Query(max_length=2000, description="A quote permalink: `{BASE_URL}/quotes/{id}`.")
+    ],
+    format: Annotated[
+        str,
+        Query(
+            max_length=20,
+            description="Response format: only `json` is served; any other is a 501.",
+            # Documented as the one value served, checked in the handler: oEmbed answers an
+            # unsupported format with 501, not a validation error.
+            json_schema_extra={"enum": ["json"]},
+        ),
+    ] = "json",
+    maxwidth: Annotated[
+        int | None, Query(ge=1, le=10000, description="Largest width the consumer can show.")
+    ] = None,
+    maxheight: Annotated[
+        int | None, Query(ge=1, le=10000, description="Largest height the consumer can show.")
+    ] = None,
+) -> OEmbed:
+    """oEmbed for quote permalinks: an iframe of the quote's card (the URL is never fetched)."""
+    if format != "json":
+        raise UnsupportedFormat("Only the json format is supported.")
+    quote_id = _permalink_id(url)
+    if quote_id is None:
+        raise NotFound("The URL is not a quote permalink of this service.")
+    quote = found(quote_queries.get_quote(session, quote_id), "quote", quote_id)
+    width, height = embed_size(quote, max_width=maxwidth, max_height=maxheight)
+    return OEmbed(
+        version="1.0",
+        type="rich",
+        provider_name="Insights API",
+        provider_url=absolute_url("/"),
+        title=f"{quote.attribution} on {quote.theme.title}",
+        author_name=quote.attribution,
+        html=embed_iframe(quote, width, height),
+        width=width,
+        height=height,
+        cache_age=get_settings().cache_max_age_s,
+    )
+
+
+def _permalink_id(url: str) -> str | None:
+    """The quote id of `{BASE_URL}/quotes/{id}` exactly: same scheme, host and port, no query,
+    no fragment, no dot segments or encoded characters; None for any other URL."""
+    base = urlsplit(get_settings().base_url.rstrip("/"))
+    try:
+        parts = urlsplit(url)
+        port, base_port = parts.port, base.port
+    except ValueError:
+        return None
+    if (
+        parts.scheme.lower() != base.scheme.lower()
+        or (parts.hostname or "") != (base.hostname or "")
+        or port != base_port
+        or parts.username is not None
+        or parts.password is not None
+        or parts.query
+        or parts.fragment
+        or not parts.path.startswith(base.path)
+    ):
+        return None
+    match = QUOTE_PATH.fullmatch(parts.path.removeprefix(base.path))
+    return match.group(1) if match else None

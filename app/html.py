@@ -1,0 +1,219 @@
+"""Server-rendered HTML: the Jinja2 environment, absolute URLs and JSON-LD for the web face.
+
+Autoescape protects only HTML text and quoted attribute values. JSON inside `<script>` is made
+safe by `json_script` (no `<`, `>` or `&` survives), and URLs are built here from the configured
+base URL with their path segments and query values percent-encoded, never from the Host header.
+"""
+
+import json
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from app import schemas
+from app.config import get_settings
+from app.errors import PROBLEM_MEDIA_TYPE, PROBLEM_RESPONSES
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+# In a JSON string these are the characters that could end a <script> element or start markup.
+_JSON_SCRIPT_ESCAPES = {
+    ord("<"): "\\u003c",
+    ord(">"): "\\u003e",
+    ord("&"): "\\u0026",
+    0x2028: "\\u2028",
+    0x2029: "\\u2029",
+}
+
+# Problem responses of routes that answer HTML or JavaScript: FastAPI would list them under the
+# route's own media type, so they name application/problem+json and the Problem schema directly.
+NON_JSON_PROBLEMS: dict[int | str, dict[str, Any]] = {
+    status: {
+        "description": spec["description"],
+        "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    }
+    for status, spec in PROBLEM_RESPONSES.items()
+}
+
+
+def absolute_url(path: str, query: dict[str, str] | None = None) -> str:
+    """`path` (already encoded) under the configured base URL, with an encoded query."""
+    url = get_settings().base_url.rstrip("/") + path
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+def segment(value: str) -> str:
+    """One path segment, percent-encoded (an id can never add a `/`, `?` or `#`)."""
+    return quote(value, safe="")
+
+
+def quote_url(quote_id: str) -> str:
+    """The permalink page of a quote."""
+    return absolute_url(f"/quotes/{segment(quote_id)}")
+
+
+def embed_url(quote_id: str) -> str:
+    """The embeddable card of a quote."""
+    return absolute_url(f"/embed/quotes/{segment(quote_id)}")
+
+
+def theme_url(theme_id: str) -> str:
+    """The page of a theme."""
+    return absolute_url(f"/themes/{segment(theme_id)}")
+
+
+def layer_url(layer_id: str) -> str:
+    """The page of a layer."""
+    return absolute_url(f"/layers/{segment(layer_id)}")
+
+
+def feed_links(title: str, filters: dict[str, str] | None = None) -> list[dict[str, str]]:
+    """Discovery links of the quote feeds (Atom, RSS, JSON Feed), optionally filtered."""
+    kinds = (
+        ("atom", "application/atom+xml", "Atom"),
+        ("rss", "application/rss+xml", "RSS"),
+        ("json", "application/feed+json", "JSON Feed"),
+    )
+    return [
+        {
+            "href": absolute_url(f"/feeds/quotes.{ext}", filters),
+            "type": media,
+            "title": f"{title} ({name})",
+        }
+        for ext, media, name in kinds
+    ]
+
+
+def json_script(value: Any) -> Markup:
+    """JSON safe to place inside a `<script>` element: `<`, `>` and `&` become \\u escapes."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return Markup(text.translate(_JSON_SCRIPT_ESCAPES))  # escaped just above
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR),
+        autoescape=select_autoescape(["html"], default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["json_script"] = json_script
+    env.globals.update(
+        absolute_url=absolute_url,
+        segment=segment,
+        quote_url=quote_url,
+        embed_url=embed_url,
+        theme_url=theme_url,
+        layer_url=layer_url,
+    )
+    return env
+
+
+ENVIRONMENT = _environment()
+
+
+def render(template: str, **context: Any) -> HTMLResponse:
+    """Render a template to an HTML response (autoescaped; UTF-8)."""
+    return HTMLResponse(ENVIRONMENT.get_template(template).render(**context))
+
+
+# The iceberg of the overview page, tip first: each layer's outline in a 720x600 viewBox, the
+# centre of its label, and colours with enough contrast for the text on them. Above y=170 is air.
+WATERLINE_Y = 170
+ICEBERG_BANDS: tuple[dict[str, Any], ...] = (
+    {
+        "points": "360,22 392,60 410,52 470,170 250,170 300,86 322,94",
+        "label_y": 132,
+        "fill": "#ffffff",
+        "text": "#0b3954",
+    },
+    {
+        "points": "250,170 470,170 560,290 170,290",
+        "label_y": 228,
+        "fill": "#c4e2f4",
+        "text": "#0b3954",
+    },
+    {
+        "points": "170,290 560,290 600,410 130,410",
+        "label_y": 348,
+        "fill": "#7db8e0",
+        "text": "#06283d",
+    },
+    {
+        "points": "130,410 600,410 540,520 440,578 260,572 180,520",
+        "label_y": 478,
+        "fill": "#24608c",
+        "text": "#ffffff",
+    },
+)
+
+
+def quotation_jsonld(quote: schemas.Quote, report: schemas.Report) -> dict[str, Any]:
+    """schema.org/Quotation of a quote, for a `<script type="application/ld+json">`."""
+    url = quote_url(quote.id)
+    return {
+        "@context": "https://schema.org",
+        "@type": "Quotation",
+        "@id": url,
+        "url": url,
+        "text": quote.text,
+        "inLanguage": "en",
+        "creator": {"@type": "Person", "name": quote.attribution, "jobTitle": quote.role_title},
+        "about": {"@type": "Thing", "name": quote.theme.title, "url": theme_url(quote.theme.id)},
+        "keywords": [tag.name for tag in quote.tags],
+        "isPartOf": {
+            "@type": "Report",
+            "name": report.title,
+            "datePublished": report.published_on.isoformat(),
+            "publisher": {"@type": "Organization", "name": report.publisher},
+        },
+        "creditText": report.credit,
+    }
+
+
+EMBED_WIDTH = 480
+EMBED_MIN_WIDTH = 200
+EMBED_MIN_HEIGHT = 120
+
+
+def embed_size(
+    quote: schemas.Quote, *, max_width: int | None = None, max_height: int | None = None
+) -> tuple[int, int]:
+    """Width and height for an iframe of the card: room for its text at that width (measured in
+    Chromium with a wide sans-serif font), within the caps; a card taller than its frame scrolls."""
+    width = max(EMBED_MIN_WIDTH, min(EMBED_WIDTH, max_width or EMBED_WIDTH))
+    inner = width - 45  # borders and padding
+
+    def lines(chars: int, char_px: float) -> int:
+        return -(-chars // max(1, int(inner / char_px)))
+
+    caption = len(quote.attribution) + len(quote.theme.title) + len(quote.layer.name) + 10
+    height = (
+        72  # padding, borders, gaps, and a little slack
+        + 25.2 * lines(len(quote.text), 9.2)
+        + 21.6 * lines(caption, 9.3)
+        + 20.4 * (1 + lines(len(quote.report.title), 8.2))
+    )
+    if max_height is not None:
+        return width, max(EMBED_MIN_HEIGHT, min(round(height), max_height))
+    return width, round(height)
+
+
+def embed_iframe(quote: schemas.Quote, width: int, height: int) -> str:
+    """The `<iframe>` of a quote's embeddable card, every attribute escaped."""
+    return str(
+        Markup(
+            '<iframe src="{src}" width="{width}" height="{height}" title="{title}" '
+            'style="border:0;max-width:100%" loading="lazy" '
+            'referrerpolicy="strict-origin-when-cross-origin"></iframe>'
+        ).format(
+            src=embed_url(quote.id),
+            width=width,
+            height=height,
+            title=f"Quote: {quote.attribution} on {quote.theme.title}",
+        )
+    )

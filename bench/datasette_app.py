@@ -1,0 +1,7 @@
+"""Datasette's ASGI app over the peer database, for uvicorn (same server settings as ours)."""
+
+import os
+
+from datasette.app import Datasette
+
+app = Datasette([os.environ["DATASETTE_DB"]], settings={"num_sql_threads": 3}).app()

@@ -1,0 +1,288 @@
+"""A real browser: a partner page on another origin shows the widget and an embedded card.
+
+The API runs under uvicorn in a subprocess over a seeded SQLite file; the partner page is served
+from a second port (another origin) with its own strict CSP; headless Chromium (Debian's, driven
+by Playwright) loads it. Every wait is bounded, so a hang fails in seconds.
+"""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import (
+    ConsoleMessage,
+    Error,
+    Page,
+    Response,
+    expect,
+    sync_playwright,
+)
+
+from app.config import PROJECT_ROOT
+from tests.conftest import IN_CI, seeded_engine
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+TIMEOUT_S = 15
+ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "browser"
+# Reports CSP violations of every frame (the init script runs in each) to the console.
+WATCH_VIOLATIONS = """
+window.__violations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__violations.push(event.violatedDirective + " " + event.blockedURI);
+  console.error("CSP violation: " + event.violatedDirective + " " + event.blockedURI);
+});
+"""
+
+if not CHROMIUM.exists():
+    if IN_CI:
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium", pytrace=False)
+    pytest.skip(f"{CHROMIUM} is missing", allow_module_level=True)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def get_json(url: str) -> Any:
+    with urllib.request.urlopen(url, timeout=TIMEOUT_S) as response:
+        return json.load(response)
+
+
+@pytest.fixture(scope="module")
+def api_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The API under uvicorn on a free port, over a seeded SQLite file."""
+    database = tmp_path_factory.mktemp("browser") / "insights.db"
+    seeded_engine(f"sqlite:///{database}").dispose()
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "BASE_URL": base}
+    server = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "uvicorn", "app.main:app", "--log-level", "warning"),
+            *("--host", "127.0.0.1", "--port", str(port)),
+        ],
+        cwd=PROJECT_ROOT,
+        env=env,
+    )
+    try:
+        deadline = time.monotonic() + TIMEOUT_S
+        while True:
+            assert server.poll() is None, "uvicorn exited before it was ready"
+            try:
+                get_json(f"{base}/readyz")
+                break
+            except OSError:
+                assert time.monotonic() < deadline, f"{base}/readyz did not answer"
+                time.sleep(0.1)
+        yield base
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=10)
+
+
+def partner_html(api: str) -> str:
+    """A partner's page: strict CSP of its own, hostile CSS, our widget and our card (sized as
+    our oEmbed suggests)."""
+    size = get_json(f"{api}/oembed?url={api}/quotes/cgt-2026-q01&format=json")
+    policy = (
+        f"default-src 'none'; script-src {api}; connect-src {api}; frame-src {api}; "
+        "style-src 'unsafe-inline'"
+    )
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="{policy}">
+<title>Partner page</title>
+<style>
+  /* A partner's stylesheet that would wreck any widget it could reach. */
+  body {{ font-family: Georgia, serif; background: #fffbe6; margin: 2rem; }}
+  p, blockquote, figure, cite, a {{ color: red !important; font-size: 9px !important; }}
+  * {{ text-transform: uppercase; letter-spacing: 3px; }}
+</style>
+</head>
+<body>
+<h1>Partner page</h1>
+<p>Voices of patient advocates:</p>
+<script src="{api}/embed/widget.js" data-stakeholder-type="patient-advocate"></script>
+<p>One quote in dark mode:</p>
+<script src="{api}/embed/widget.js" data-quote="cgt-2026-q07" data-theme-mode="dark"></script>
+<p>Rotating quotes from one layer:</p>
+<script src="{api}/embed/widget.js" data-layer="a-bit-deeper" data-rotate-seconds="5"
+  data-theme-mode="light"></script>
+<p>An embedded card:</p>
+<iframe src="{api}/embed/quotes/cgt-2026-q01" width="{size["width"]}" height="{size["height"]}"
+  title="A quote from the Insights API"></iframe>
+</body>
+</html>"""
+
+
+@pytest.fixture(scope="module")
+def partner_url(api_url: str) -> Iterator[str]:
+    """A partner page on a different origin (another port)."""
+    body = partner_html(api_url).encode()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            """Keep the test output quiet."""
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/partner.html"
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=TIMEOUT_S)
+
+
+@pytest.fixture(scope="module")
+def browser_page() -> Iterator[tuple[Page, list[str]]]:
+    """A fresh headless Chromium page, and the console errors and page errors it collects."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, timeout=TIMEOUT_S * 1000
+        )
+        context = browser.new_context(viewport={"width": 900, "height": 1200})
+        context.set_default_timeout(TIMEOUT_S * 1000)
+        context.set_default_navigation_timeout(TIMEOUT_S * 1000)
+        context.add_init_script(WATCH_VIOLATIONS)
+        page = context.new_page()
+        problems: list[str] = []
+
+        def on_console(message: ConsoleMessage) -> None:
+            if message.type == "error":
+                problems.append(f"console: {message.text}")
+
+        def on_page_error(error: Error) -> None:
+            problems.append(f"page error: {error}")
+
+        def on_response(response: Response) -> None:
+            if response.status >= 400:
+                problems.append(f"HTTP {response.status}: {response.url}")
+
+        page.on("console", on_console)
+        page.on("response", on_response)
+        page.on("pageerror", on_page_error)
+        try:
+            yield page, problems
+        finally:
+            context.close()
+            browser.close()
+
+
+def test_partner_page_shows_the_widget_and_the_card(
+    api_url: str, partner_url: str, browser_page: tuple[Page, list[str]]
+) -> None:
+    page, problems = browser_page
+    advocates = get_json(f"{api_url}/v1/quotes?stakeholder_type=patient-advocate&limit=100")
+    by_text = {quote["text"]: quote for quote in advocates["items"]}
+    q01 = get_json(f"{api_url}/v1/quotes/cgt-2026-q01")
+    q07 = get_json(f"{api_url}/v1/quotes/cgt-2026-q07")
+    layer = get_json(f"{api_url}/v1/quotes?layer=a-bit-deeper&limit=100")
+    deeper = {quote["text"] for quote in layer["items"]}
+
+    page.goto(partner_url, wait_until="load")
+    widgets = page.locator("insights-quote")
+    expect(widgets).to_have_count(3)
+
+    # Playwright's locators pierce the widgets' open shadow roots.
+    first = widgets.nth(0)
+    text = first.locator(".text")
+    expect(first.locator("cite")).to_be_visible()
+    shown = text.inner_text()
+    assert shown in by_text, shown
+    expect(first.locator("cite")).to_have_text(by_text[shown]["attribution"])
+    link = first.locator("a")
+    expect(link).to_have_attribute("href", f"{api_url}/quotes/{by_text[shown]['id']}")
+    expect(link).to_have_attribute("rel", "noopener")
+
+    second = widgets.nth(1)
+    expect(second.locator(".text")).to_have_text(q07["text"])
+    expect(second.locator("cite")).to_have_text(q07["attribution"])
+
+    # The partner's CSS does not reach into the shadow root.
+    style = text.evaluate("el => [getComputedStyle(el).color, getComputedStyle(el).textTransform]")
+    assert style != ["rgb(255, 0, 0)", "uppercase"]
+    assert style[1] == "none"
+    dark = second.locator(".card").evaluate("el => getComputedStyle(el).backgroundColor")
+    assert dark == "rgb(17, 24, 31)"
+
+    # The rotating widget moves on to another quote of its layer, and can be paused.
+    third = widgets.nth(2)
+    expect(third.get_by_role("button", name="Pause quotes")).to_be_visible()
+    before = third.locator(".text").inner_text()
+    assert before in deeper
+    expect(third.locator(".text")).not_to_have_text(before, timeout=TIMEOUT_S * 1000)
+    assert third.locator(".text").inner_text() in deeper
+    third.get_by_role("button", name="Pause quotes").click()
+    expect(third.get_by_role("button", name="Resume quotes")).to_be_visible()
+
+    card = page.frame_locator("iframe").locator("blockquote p")
+    expect(card).to_have_text(q01["text"])
+    expect(page.frame_locator("iframe").locator("cite")).to_have_text(q01["attribution"])
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "partner-page.png"), full_page=True)
+    assert page.evaluate("window.__violations") == []
+    assert problems == []
+
+
+@pytest.mark.parametrize(
+    ("path", "shot"),
+    [
+        ("/", "iceberg.png"),
+        ("/quotes/cgt-2026-q19", "quote-page.png"),
+        ("/embed/quotes/cgt-2026-q21?theme=dark", "embed-dark.png"),
+        ("/docs", "docs.png"),
+    ],
+)
+def test_our_pages_run_clean_under_their_own_csp(
+    api_url: str, browser_page: tuple[Page, list[str]], path: str, shot: str
+) -> None:
+    page, problems = browser_page
+    problems.clear()
+    response = page.goto(f"{api_url}{path}", wait_until="load")
+    assert response is not None
+    assert response.status == 200
+    assert "content-security-policy" in response.headers
+    if path == "/docs":
+        expect(page.locator(".swagger-ui .info .title")).to_contain_text("Insights API")
+    else:
+        expect(page.locator("h1, blockquote").first).to_be_visible()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / shot), full_page=True)
+    assert page.evaluate("window.__violations") == []
+    assert problems == []
