@@ -19,7 +19,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: help install migrate seed serve lint typecheck test format clean loadtest
+.PHONY: help install migrate seed serve lint typecheck test format clean loadtest bench
 
 help: ## List the targets
 	@echo "Usage: make <target>   (e.g. make test PYTEST_ARGS='-k quotes -x')"
@@ -60,6 +60,9 @@ test: install lint typecheck ## Lint, type-check, then run the tests (extra pyte
 format: install ## Reformat and autofix: ruff format, ruff check --fix
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+bench: install ## Requests/s and latency beside a ceiling app and Datasette (needs wrk)
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 loadtest: install ## Mixed traffic, 64 connections, 60 s, on PostgreSQL with 2 workers (needs wrk)
 	$(BIN)/python -m bench.loadtest $(LOADTEST_ARGS)

@@ -10,6 +10,11 @@ import hashlib
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+# Set on responses that depend on the data alone; the response cache keeps those, then drops
+# the header. A route that sets its own Cache-Control (a random quote, the quote of the day)
+# varies with more than the data and is never marked.
+CACHEABLE_MARK = "x-insights-cacheable"
+
 
 class ETagMiddleware:
     """Tag successful GET and HEAD responses; answer a matching If-None-Match with 304.
@@ -60,9 +65,11 @@ class ETagMiddleware:
         # Weak: the same tag serves the identity and the gzip encoding of the body.
         etag = 'W/"' + hashlib.sha256(body).hexdigest()[:32] + '"'
         headers["ETag"] = etag
-        headers.setdefault("Cache-Control", self.cache_control)
-        wanted = _tags(Headers(scope=scope).get("if-none-match", ""))
-        if etag in wanted or "W/*" in wanted:
+        if "cache-control" not in headers:
+            # Only the data decides this body: the response cache may keep it.
+            headers["Cache-Control"] = self.cache_control
+            headers[CACHEABLE_MARK] = "1"
+        if matches(etag, Headers(scope=scope).get("if-none-match", "")):
             del headers["Content-Length"]
             if "Content-Type" in headers:
                 del headers["Content-Type"]
@@ -71,6 +78,12 @@ class ETagMiddleware:
             return
         await send({**start, "headers": headers.raw})
         await send({"type": "http.response.body", "body": b"" if head else body})
+
+
+def matches(etag: str, if_none_match: str) -> bool:
+    """Whether an If-None-Match header matches the tag (RFC 9110's weak comparison)."""
+    wanted = _tags(if_none_match)
+    return etag in wanted or "W/*" in wanted
 
 
 def _tags(header: str) -> set[str]:

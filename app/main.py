@@ -70,10 +70,11 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     install_error_handlers(app)
     # Middleware, innermost first: each layer wraps the ones added before it, so 304s,
     # 429s and errors all pass through CORS and get the security headers.
-    app.add_middleware(ResponseCacheMiddleware, engine=engine)
     app.add_middleware(RejectNulMiddleware)
     app.add_middleware(ETagMiddleware, max_age=settings.cache_max_age_s)
     install_compression(app)
+    # Outside tagging and compression, so a cache hit costs neither a hash nor a gzip pass.
+    app.add_middleware(ResponseCacheMiddleware, engine=engine)
     install_rate_limit(app)
     app.add_middleware(
         CORSMiddleware,

@@ -6,8 +6,9 @@ Accept), and each request first reads the version (one indexed single-row read):
 changes it, and from that request on every old entry is unreachable. Nothing stale is served,
 and there is nothing to invalidate by hand.
 
-Responses that set their own Cache-Control (a random quote, the quote of the day) vary with
-more than the data and are never stored; nor are errors, streams or large bodies.
+Only responses the tagging layer marks as depending on the data alone are stored (see
+app.caching); errors and large bodies are not. Exports are never stored: they stream, and a
+stream's whole body would have to be held.
 """
 
 import logging
@@ -18,8 +19,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.pool import SingletonThreadPool
-from starlette.datastructures import Headers
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.caching import CACHEABLE_MARK, matches
 
 logger = logging.getLogger("insights.cache")
 MAX_ENTRIES = 4096
@@ -29,9 +32,12 @@ UNCACHED_PATHS = ("/healthz", "/readyz", "/docs", "/static/")
 
 @dataclass(frozen=True)
 class CachedResponse:
+    """A whole response, and whether it may be kept."""
+
     status: int
     headers: list[tuple[bytes, bytes]]
     body: bytes
+    cacheable: bool = True
 
 
 class DataVersion:
@@ -78,7 +84,10 @@ class DataVersion:
 
 
 class ResponseCacheMiddleware:
-    """Serve repeated GETs from memory while the data version stays the same."""
+    """Serve repeated GETs (and HEADs, and conditional GETs) from memory while the data
+    version stays the same. It sits outside compression and tagging, so a hit costs neither a
+    gzip pass nor a hash: both are stored with the body.
+    """
 
     def __init__(self, app: ASGIApp, *, engine: Engine) -> None:
         self.app = app
@@ -99,49 +108,77 @@ class ResponseCacheMiddleware:
         if version is None:
             await self.app(scope, receive, send)
             return
+        headers = Headers(scope=scope)
         key = (
             version,
-            scope["method"],
             scope["path"],
             scope.get("query_string", b"").decode("latin-1"),
-            Headers(scope=scope).get("accept", ""),
+            headers.get("accept", ""),
+            "gzip" if "gzip" in headers.get("accept-encoding", "") else "",
         )
-        hit = self._get(key)
-        if hit is not None:
-            await send(
-                {"type": "http.response.start", "status": hit.status, "headers": hit.headers}
-            )
-            await send({"type": "http.response.body", "body": hit.body})
-            return
-        await self._call_and_store(scope, receive, send, key)
+        response = self._get(key)
+        if response is None:
+            # Ask for the full body (no If-None-Match; GET for HEAD), to store it.
+            forwarded = [
+                (name, value)
+                for name, value in scope["headers"]
+                if name.lower() != b"if-none-match"
+            ]
+            inner = {**scope, "method": "GET", "headers": forwarded}
+            response = await self._fetch(inner, receive, send, head=scope["method"] == "HEAD")
+            if response is None:
+                return  # a stream, already sent
+            if response.cacheable:
+                self._put(key, response)
+        await self._reply(response, headers, send, head=scope["method"] == "HEAD")
 
-    async def _call_and_store(
-        self, scope: Scope, receive: Receive, send: Send, key: tuple[str, ...]
-    ) -> None:
-        start: Message | None = None
-        chunks: list[bytes] = []
-        storable = True
+    async def _fetch(
+        self, scope: Scope, receive: Receive, send: Send, *, head: bool
+    ) -> CachedResponse | None:
+        """Run the app and collect its whole response; a stream is passed on as it comes."""
+        status, raw_headers, chunks = 500, [], []
+        streaming = False
 
-        async def capture(message: Message) -> None:
-            nonlocal start, storable
+        async def collect(message: Message) -> None:
+            nonlocal status, raw_headers, streaming
             if message["type"] == "http.response.start":
-                start = message
-                headers = Headers(raw=message["headers"])
-                storable = (
-                    message["status"] == 200
-                    and "content-length" in headers
-                    and "cache-control" not in headers
-                    and int(headers["content-length"]) <= MAX_BODY_BYTES
-                )
-            elif message["type"] == "http.response.body" and storable:
-                chunks.append(message.get("body", b""))
-                if not message.get("more_body", False) and start is not None:
-                    self._put(
-                        key, CachedResponse(start["status"], start["headers"], b"".join(chunks))
-                    )
-            await send(message)
+                status, raw_headers = message["status"], message["headers"]
+                streaming = not any(name.lower() == b"content-length" for name, _ in raw_headers)
+                if streaming:
+                    await send(message)
+            elif message["type"] == "http.response.body":
+                if streaming:
+                    if not head or not message.get("more_body", False):
+                        await send({**message, "body": b""} if head else message)
+                else:
+                    chunks.append(message.get("body", b""))
 
-        await self.app(scope, receive, capture)
+        await self.app(scope, receive, collect)
+        if streaming:
+            return None
+        mark = CACHEABLE_MARK.encode()
+        kept = [(name, value) for name, value in raw_headers if name.lower() != mark]
+        body = b"".join(chunks)
+        cacheable = status == 200 and len(kept) < len(raw_headers) and len(body) <= MAX_BODY_BYTES
+        return CachedResponse(status, kept, body, cacheable)
+
+    async def _reply(
+        self, response: CachedResponse, request: Headers, send: Send, *, head: bool
+    ) -> None:
+        """Send a stored response: 304 if the client's tag matches, no body for HEAD."""
+        headers = MutableHeaders(raw=list(response.headers))
+        etag = headers.get("etag")
+        if response.status == 200 and etag and matches(etag, request.get("if-none-match", "")):
+            for name in ("content-length", "content-type", "content-encoding"):
+                if name in headers:
+                    del headers[name]
+            await send({"type": "http.response.start", "status": 304, "headers": headers.raw})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        await send(
+            {"type": "http.response.start", "status": response.status, "headers": headers.raw}
+        )
+        await send({"type": "http.response.body", "body": b"" if head else response.body})
 
     def _get(self, key: tuple[str, ...]) -> CachedResponse | None:
         with self.lock:

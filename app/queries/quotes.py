@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, false, func, select, true, tuple_
+from sqlalchemy import ColumnElement, Engine, Row, Select, false, func, select, true, tuple_
 from sqlalchemy.orm import Session
 
 from app import schemas
@@ -170,6 +170,30 @@ def iter_quotes(
             statement = statement.where(tuple_(quote.c.position, quote.c.id) > after)
         rows = session.execute(statement.order_by(quote.c.position, quote.c.id).limit(batch)).all()
         yield from to_quotes(session, rows)
+        if len(rows) < batch:
+            return
+        after = (rows[-1].position, rows[-1].id)
+
+
+def quote_batches(
+    engine: Engine, conditions: list[ColumnElement[bool]], batch: int = 500
+) -> Iterator[list[schemas.Quote]]:
+    """Every quote meeting `conditions` in report order, a batch per short-lived session.
+
+    For streams: no connection is held between batches, so a slow reader never keeps one
+    from the pool (nor a worker thread waiting for one).
+    """
+    after: tuple[int, str] | None = None
+    while True:
+        with Session(engine) as session:
+            statement = quote_select().where(*conditions)
+            if after is not None:
+                statement = statement.where(tuple_(quote.c.position, quote.c.id) > after)
+            rows = session.execute(
+                statement.order_by(quote.c.position, quote.c.id).limit(batch)
+            ).all()
+            quotes = to_quotes(session, rows)
+        yield quotes
         if len(rows) < batch:
             return
         after = (rows[-1].position, rows[-1].id)

@@ -1,18 +1,21 @@
 """Whole-list exports: CSV and NDJSON of the quotes, and a REFI-QDA project of the report."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from itertools import chain
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response, StreamingResponse
+from sqlalchemy import ColumnElement
 from sqlalchemy.orm import Session
 
+from app import schemas
 from app.deps import SessionDep, found
 from app.formats import BOM, CSV_MEDIA_TYPE, NDJSON_MEDIA_TYPE, QUOTE_COLUMNS, csv_lines, quote_row
 from app.params import QuoteFilters
 from app.qdpx import build_qdpx
 from app.queries.exports import qdpx_project
-from app.queries.quotes import iter_quotes, quote_conditions
+from app.queries.quotes import quote_batches, quote_conditions
 
 router = APIRouter(tags=["exports"])
 
@@ -26,18 +29,17 @@ DEFAULT_REPORT = "cgt-insights-2026"
     responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}},
 )
 def export_quotes_csv(
-    session: SessionDep, filters: Annotated[QuoteFilters, Query()]
+    session: SessionDep, request: Request, filters: Annotated[QuoteFilters, Query()]
 ) -> StreamingResponse:
     """Every quote matching the filters as CSV (UTF-8 with BOM, one header row), streamed."""
-    conditions = quote_conditions(session, filters)
 
-    def lines() -> Iterator[str]:
-        yield BOM
-        yield from csv_lines([QUOTE_COLUMNS])
-        yield from csv_lines(quote_row(quote) for quote in iter_quotes(session, conditions))
+    def lines(quotes: Iterator[schemas.Quote]) -> Iterator[bytes]:
+        yield (BOM + "".join(csv_lines([QUOTE_COLUMNS]))).encode()
+        for line in csv_lines(quote_row(quote) for quote in quotes):
+            yield line.encode()
 
     return StreamingResponse(
-        (line.encode() for line in lines()),
+        stream_quotes(request, session, quote_conditions(session, filters), lines),
         media_type=CSV_MEDIA_TYPE,
         headers={"Content-Disposition": 'attachment; filename="quotes.csv"'},
     )
@@ -49,15 +51,35 @@ def export_quotes_csv(
     responses={200: {"content": {NDJSON_MEDIA_TYPE: {"schema": {"type": "string"}}}}},
 )
 def export_quotes_ndjson(
-    session: SessionDep, filters: Annotated[QuoteFilters, Query()]
+    session: SessionDep, request: Request, filters: Annotated[QuoteFilters, Query()]
 ) -> StreamingResponse:
     """Every quote matching the filters, one JSON object per line (as `/v1/quotes`), streamed."""
-    conditions = quote_conditions(session, filters)
-    quotes = iter_quotes(session, conditions)
+
+    def lines(quotes: Iterator[schemas.Quote]) -> Iterator[bytes]:
+        return (quote.model_dump_json().encode() + b"\n" for quote in quotes)
+
     return StreamingResponse(
-        (quote.model_dump_json().encode() + b"\n" for quote in quotes),
+        stream_quotes(request, session, quote_conditions(session, filters), lines),
         media_type=NDJSON_MEDIA_TYPE,
     )
+
+
+def stream_quotes(
+    request: Request,
+    request_session: Session,
+    conditions: list[ColumnElement[bool]],
+    render: Callable[[Iterator[schemas.Quote]], Iterator[bytes]],
+) -> Iterator[bytes]:
+    """The rendered quotes, read a batch at a time, each on a short-lived connection.
+
+    The first batch is read before the response starts, so a down database or an exhausted
+    pool is a 503 problem, not a 200 cut off at the first byte; the request's own session is
+    released first, so that one request never holds two connections.
+    """
+    request_session.close()
+    batches = quote_batches(request.app.state.engine, conditions)
+    first = next(batches)
+    return render(chain(first, chain.from_iterable(batches)))
 
 
 @router.get(
