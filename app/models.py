@@ -160,6 +160,11 @@ class Quote(SQLModel, table=True):
         UniqueConstraint("report_id", "position"),
         Index("ix_quote_position_id", "position", "id"),
         Index("ix_quote_length_id", "length", "id"),
+        # A filtered page in report order reads its rows straight off one of these, in order,
+        # and stops after the page: no sort, however many quotes match.
+        Index("ix_quote_theme_id_position_id", "theme_id", "position", "id"),
+        Index("ix_quote_interview_id_position_id", "interview_id", "position", "id"),
+        Index("ix_quote_report_id_position_id", "report_id", "position", "id"),
     )
 
     id: str = Field(primary_key=True, max_length=SLUG)

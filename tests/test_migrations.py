@@ -58,3 +58,25 @@ def test_search_index_exists_after_upgrade_and_is_gone_after_downgrade(
     config.attributes["connection"] = alembic_engine
     command.downgrade(config, "base")
     assert set(inspect(alembic_engine).get_table_names()) <= {"alembic_version"}
+
+
+def test_data_seeded_before_an_upgrade_is_intact_after_it(alembic_engine: Engine) -> None:
+    """Every revision after the first: seed at the one before, upgrade, the rows are the same."""
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
+    from app.seeding import load_seeds
+    from tests.conftest import SEEDS_DIR
+    from tests.test_seeding import snapshot
+
+    config = project_alembic_config()
+    config.attributes["connection"] = alembic_engine
+    revisions = list(reversed(list(ScriptDirectory.from_config(config).walk_revisions())))
+    assert len(revisions) >= 2, "needs a revision after the first"
+    command.upgrade(config, revisions[0].revision)
+    load_seeds(alembic_engine, SEEDS_DIR)
+    for revision in revisions[1:]:
+        before = snapshot(alembic_engine)
+        command.upgrade(config, revision.revision)
+        assert snapshot(alembic_engine) == before, revision.revision
+    assert load_seeds(alembic_engine, SEEDS_DIR).changed is False
