@@ -70,18 +70,23 @@ def seeded(fresh_database_url: str) -> Engine:
     return seeded_engine(fresh_database_url)
 
 
+def seeds_with_first_tag_renamed(tmp_path: Path) -> Path:
+    """A copy of the seeds in which the first tag is called "Renamed"."""
+    seeds = Path(shutil.copytree(SEEDS_DIR, tmp_path / "seeds"))
+    tags_file = seeds / "tags.yaml"
+    document = yaml.safe_load(tags_file.read_text())
+    document["tags"][0]["name"] = "Renamed"
+    tags_file.write_text(yaml.safe_dump(document, allow_unicode=True))
+    return seeds
+
+
 def test_tags_change_exactly_when_the_content_changes(seeded: Engine, tmp_path: Path) -> None:
     client = client_for(seeded)
     before = {url: client.get(url).headers["etag"] for url in ("/v1/tags", "/v1/layers")}
     load_seeds(seeded, SEEDS_DIR)
     assert {url: client.get(url).headers["etag"] for url in before} == before
 
-    seeds = Path(shutil.copytree(SEEDS_DIR, tmp_path / "seeds"))
-    tags_file = seeds / "tags.yaml"
-    document = yaml.safe_load(tags_file.read_text())
-    document["tags"][0]["name"] = "Renamed"
-    tags_file.write_text(yaml.safe_dump(document, allow_unicode=True))
-    load_seeds(seeded, seeds)
+    load_seeds(seeded, seeds_with_first_tag_renamed(tmp_path))
     assert client.get("/v1/tags").headers["etag"] != before["/v1/tags"]
     assert client.get("/v1/layers").headers["etag"] == before["/v1/layers"]
     seeded.dispose()
@@ -91,14 +96,10 @@ def test_the_response_cache_never_serves_stale_data(seeded: Engine, tmp_path: Pa
     client = client_for(seeded)
     for _ in range(3):  # warm the cache
         assert "Renamed" not in client.get("/v1/tags").text
-    seeds = Path(shutil.copytree(SEEDS_DIR, tmp_path / "seeds"))
-    tags_file = seeds / "tags.yaml"
-    document = yaml.safe_load(tags_file.read_text())
-    document["tags"][0]["name"] = "Renamed"
-    tags_file.write_text(yaml.safe_dump(document, allow_unicode=True))
-    load_seeds(seeded, seeds)
+    load_seeds(seeded, seeds_with_first_tag_renamed(tmp_path))
     assert "Renamed" in client.get("/v1/tags").text
-    assert "Renamed" in client.get(f"/v1/tags/{document['tags'][0]['id']}").text
+    tags = client.get("/v1/tags").json()["items"]
+    assert any(tag["name"] == "Renamed" for tag in tags)
     load_seeds(seeded, SEEDS_DIR)
     assert "Renamed" not in client.get("/v1/tags").text
     seeded.dispose()

@@ -119,30 +119,29 @@ def test_two_themes_can_swap_positions(seeded: Engine, seeds_copy: Path) -> None
     assert positions["cost-financing-affordability"] == 1
 
 
-def _set(filename: str, path: tuple[Any, ...], value: Any) -> Callable[[Path], None]:
-    def change(folder: Path) -> None:
+def _at(
+    filename: str, path: tuple[Any, ...], change: Callable[[Any, Any], None]
+) -> Callable[[Path], None]:
+    """A change to the value at `path` in one seed file of a folder."""
+
+    def apply_to(folder: Path) -> None:
         def apply(document: Doc) -> None:
             target: Any = document
             for key in path[:-1]:
                 target = target[key]
-            target[path[-1]] = value
+            change(target, path[-1])
 
         edit(folder, filename, apply)
 
-    return change
+    return apply_to
+
+
+def _set(filename: str, path: tuple[Any, ...], value: Any) -> Callable[[Path], None]:
+    return _at(filename, path, lambda target, key: target.__setitem__(key, value))
 
 
 def _delete(filename: str, path: tuple[Any, ...]) -> Callable[[Path], None]:
-    def change(folder: Path) -> None:
-        def apply(document: Doc) -> None:
-            target: Any = document
-            for key in path[:-1]:
-                target = target[key]
-            del target[path[-1]]
-
-        edit(folder, filename, apply)
-
-    return change
+    return _at(filename, path, lambda target, key: target.__delitem__(key))
 
 
 def _write(filename: str, content: bytes) -> Callable[[Path], None]:
