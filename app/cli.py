@@ -20,6 +20,8 @@ from app.seeding import load_seeds
 cli = typer.Typer(help="Insights API: migrate, seed, serve and export.", no_args_is_help=True)
 export = typer.Typer(help="Write the data to files.", no_args_is_help=True)
 cli.add_typer(export, name="export")
+bench = typer.Typer(help="Synthetic data for scale measurements.", no_args_is_help=True)
+cli.add_typer(bench, name="bench")
 
 
 def alembic_config() -> Config:
@@ -85,6 +87,20 @@ def export_qdpx(
             sys.exit(1)
     file.write_bytes(archive)
     typer.echo(f"wrote {file} ({len(archive)} bytes)")
+
+
+@bench.command("generate")
+def bench_generate(
+    quotes: Annotated[int, typer.Option(min=1, help="How many quotes to generate.")],
+    out: Annotated[Path, typer.Option(help="Seed folder to write (replaced).")] = Path(
+        "var/synthetic-seeds"
+    ),
+) -> None:
+    """Write a synthetic seed folder of N quotes (load it with `insights seed --seeds-dir`)."""
+    from bench.generate import generate
+
+    generate(quotes, out)
+    typer.echo(f"wrote {quotes} quotes to {out}")
 
 
 def main() -> None:

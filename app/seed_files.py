@@ -4,6 +4,7 @@ Each problem is reported as `file: record N (id 'x'), field 'f': what is wrong`,
 of a load are collected, so one run names every mistake at once.
 """
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -255,7 +256,10 @@ def read_document(path: Path, label: str) -> Any:
 
 
 def read_seed_file(seeds_dir: Path, spec: SeedFileSpec) -> SeedFile:
-    """Read and validate every record of one seed file."""
+    """Read and validate every record of one seed file (or of its JSON Lines bulk form)."""
+    bulk = seeds_dir / spec.filename.replace(".yaml", ".jsonl")
+    if bulk.exists():
+        return _read_bulk_file(bulk, spec)
     label = f"seeds/{spec.filename}"
     document = read_document(seeds_dir / spec.filename, label)
     allowed = {"notes", spec.key} | ({"report"} if spec.has_report else set())
@@ -289,3 +293,49 @@ def read_seed_file(seeds_dir: Path, spec: SeedFileSpec) -> SeedFile:
     if problems:
         raise SeedError(problems)
     return SeedFile(path=seeds_dir / spec.filename, records=records, report=report)
+
+
+MAX_BULK_FILE_BYTES = 4 * 1024**3
+
+
+def _read_bulk_file(path: Path, spec: SeedFileSpec) -> SeedFile:
+    """The bulk path: one JSON record a line, for corpora too large for YAML.
+
+    Each record names its own report; validation and error locations are the YAML path's.
+    """
+    label = f"seeds/{path.name}"
+    if (path.parent / spec.filename).exists():
+        raise SeedError([SeedProblem(label, f"both {spec.filename} and {path.name} exist")])
+    if path.stat().st_size > MAX_BULK_FILE_BYTES:
+        raise SeedError([SeedProblem(label, "file is over the bulk size limit")])
+    records: list[Record] = []
+    problems: list[SeedProblem] = []
+    with path.open(encoding="utf-8", errors="strict") as lines:
+        try:
+            for index, line in enumerate(lines, start=1):
+                try:
+                    raw = json.loads(line)
+                except ValueError as exc:
+                    problems.append(SeedProblem(label, f"invalid JSON: {exc}", record=index))
+                    continue
+                try:
+                    records.append(spec.record.model_validate(raw))
+                except ValidationError as exc:
+                    record_id = raw.get("id") if isinstance(raw, dict) else None
+                    problems.extend(
+                        SeedProblem(
+                            label,
+                            error["msg"],
+                            record=index,
+                            record_id=record_id if isinstance(record_id, str) else None,
+                            field=".".join(str(part) for part in error["loc"]) or None,
+                        )
+                        for error in exc.errors()
+                    )
+                if len(problems) > 100:
+                    break
+        except UnicodeDecodeError as exc:
+            problems.append(SeedProblem(label, f"not UTF-8 (byte {exc.start})"))
+    if problems:
+        raise SeedError(problems)
+    return SeedFile(path=path, records=records, report=None)

@@ -380,7 +380,10 @@ def _quote_rows(
 ) -> None:
     interview_reports = {row["id"]: row["report_id"] for row in rows["interview"]}
     theme_layers = {row["id"]: row["layer_id"] for row in rows["theme"]}
-    layer_sections = {row["id"]: row["section_id"] for row in rows["layer"]}
+    # A quote stands in its own report's section of its theme's layer (V for the tip, ...).
+    numerals = {row["id"]: row["numeral"] for row in rows["report_section"]}
+    layer_numerals = {row["id"]: numerals.get(row["section_id"]) for row in rows["layer"]}
+    sections = set(numerals)
     tags = {row["id"] for row in rows["tag"]}
     positions: set[tuple[str, int]] = set()
     search_from: dict[str, int] = defaultdict(int)
@@ -415,7 +418,10 @@ def _quote_rows(
                 problem("text", f"not found verbatim, in order, in the full text of {report_id!r}")
             else:
                 search_from[report_id] = start + len(quote.text)
-        section = layer_sections.get(theme_layers.get(quote.theme, ""), "")
+        numeral = layer_numerals.get(theme_layers.get(quote.theme, ""))
+        section = section_id(report_id, numeral or "")
+        if numeral and section not in sections:
+            problem("report", f"report {report_id!r} has no section {numeral}")
         rows["quote"].append(
             {
                 "id": quote.id,
@@ -434,19 +440,19 @@ def _quote_rows(
 
 
 def data_version(rows: dict[str, list[Row]]) -> str:
-    """A content hash of everything loaded: it changes exactly when the content does."""
-    canonical = json.dumps(
-        {table: sorted(rows[table], key=_sort_key) for table in TABLE_ORDER},
-        sort_keys=True,
-        default=str,
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    """A content hash of everything loaded: it changes exactly when the content does.
 
-
-def _sort_key(row: Row) -> str:
-    return json.dumps(row, sort_keys=True, default=str)
+    Rows are hashed table by table in primary-key order, one canonical JSON line each, so the
+    hash does not depend on file order and a million rows never become one string.
+    """
+    digest = hashlib.sha256()
+    for table in TABLE_ORDER:
+        keys = [column.name for column in metadata.tables[table].primary_key.columns]
+        digest.update(f"#{table}\n".encode())
+        for row in sorted(rows[table], key=lambda row: tuple(row[k] for k in keys)):
+            line = json.dumps(row, sort_keys=True, default=str, ensure_ascii=False)
+            digest.update(line.encode() + b"\n")
+    return digest.hexdigest()
 
 
 def _begin_exclusive(connection: Connection) -> None:

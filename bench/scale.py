@@ -1,0 +1,81 @@
+"""Query costs at scale, in process (the response cache plays no part: every call runs SQL).
+
+insights bench generate --quotes 100000 --out var/s100k
+DATABASE_URL=sqlite:///var/s100k.db insights migrate
+DATABASE_URL=sqlite:///var/s100k.db insights seed --seeds-dir var/s100k
+DATABASE_URL=sqlite:///var/s100k.db python -m bench.scale
+"""
+
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.db import get_engine
+from app.params import Dimension, QuoteListParams
+from app.queries.dimensions import facets
+from app.queries.quote_pages import quote_page
+from app.queries.quotes import quote_conditions
+from app.queries.search import search
+from app.queries.tables import quote, stakeholder_type, theme
+
+RUNS = 30
+
+
+def timed(call: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    call()
+    return (time.perf_counter() - start) * 1000
+
+
+def main() -> int:
+    engine = get_engine()
+    rng = random.Random(7)
+    with Session(engine) as session:
+        total = session.execute(select(func.count()).select_from(quote)).scalar_one()
+        types = list(session.execute(select(stakeholder_type.c.id)).scalars())
+        themes = list(session.execute(select(theme.c.id)).scalars())
+        deep = session.execute(
+            select(quote.c.position, quote.c.id)
+            .order_by(quote.c.position, quote.c.id)
+            .offset(min(total - 1, 20 * 999))
+            .limit(1)
+        ).one()
+        scenarios: dict[str, Callable[[], object]] = {
+            "page of 20 by stakeholder type": lambda: quote_page(
+                session, QuoteListParams(stakeholder_type=[rng.choice(types)])
+            ),
+            "page of 20 by theme": lambda: quote_page(
+                session, QuoteListParams(theme=[rng.choice(themes)])
+            ),
+            "q= in report order (10% match)": lambda: quote_page(
+                session, QuoteListParams(q="access")
+            ),
+            "ranked /v1/search (10% match)": lambda: search(session, "access", limit=21, offset=0),
+            "facets: stakeholder type, layer": lambda: facets(
+                session,
+                quote_conditions(session, QuoteListParams()),
+                [Dimension.stakeholder_type, Dimension.layer],
+            ),
+            "1,000th page of a cursor walk": lambda: quote_page(
+                session, QuoteListParams(cursor=f"{deep.position}.{deep.id}")
+            ),
+            "first page": lambda: quote_page(session, QuoteListParams()),
+        }
+        print(f"{engine.dialect.name}, {total} quotes, {RUNS} runs each after one warm-up\n")
+        print("| query | p50 ms | p95 ms |")
+        print("| --- | --- | --- |")
+        for name, call in scenarios.items():
+            call()
+            times = sorted(timed(call) for _ in range(RUNS))
+            p95 = times[int(len(times) * 0.95) - 1]
+            print(f"| {name} | {statistics.median(times):.1f} | {p95:.1f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
