@@ -6,6 +6,7 @@ DATABASE_URL=sqlite:///var/s100k.db insights seed --seeds-dir var/s100k
 DATABASE_URL=sqlite:///var/s100k.db python -m bench.scale
 """
 
+import os
 import random
 import statistics
 import sys
@@ -23,7 +24,7 @@ from app.queries.quotes import quote_conditions
 from app.queries.search import search
 from app.queries.tables import quote, stakeholder_type, theme
 
-RUNS = 30
+RUNS = int(os.environ.get("SCALE_RUNS", "30"))
 
 
 def timed(call: Callable[[], object]) -> float:
