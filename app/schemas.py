@@ -44,6 +44,11 @@ class OrganisationTypeRef(PublicModel):
     id: str = Field(description="Stable identifier.", examples=["public-payer-association"])
     name: str = Field(description="The organisation type as printed in attributions.")
 
+    @classmethod
+    def of(cls, type_id: str | None, name: str | None) -> "OrganisationTypeRef | None":
+        """The reference, or None for an attribution that names no organisation."""
+        return cls(id=type_id, name=name) if type_id and name else None
+
 
 class InterviewRef(PublicModel):
     """An anonymised interview, by id."""

@@ -267,12 +267,8 @@ def list_interviews(session: Session, interview_id: str | None = None) -> list[s
             id=row.id,
             attribution=row.attribution,
             role_title=row.role_title,
-            organisation_type=(
-                schemas.OrganisationTypeRef(
-                    id=row.organisation_type_id, name=row.organisation_type_name
-                )
-                if row.organisation_type_id
-                else None
+            organisation_type=schemas.OrganisationTypeRef.of(
+                row.organisation_type_id, row.organisation_type_name
             ),
             stakeholder_type=schemas.StakeholderTypeRef(
                 id=row.stakeholder_type_id, name=row.stakeholder_type_name

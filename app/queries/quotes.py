@@ -259,12 +259,8 @@ def to_quotes(session: Session, rows: Sequence[Row[Any]]) -> list[schemas.Quote]
             stakeholder_type=schemas.StakeholderTypeRef(
                 id=row.stakeholder_type_id, name=row.stakeholder_type_name
             ),
-            organisation_type=(
-                schemas.OrganisationTypeRef(
-                    id=row.organisation_type_id, name=row.organisation_type_name
-                )
-                if row.organisation_type_id
-                else None
+            organisation_type=schemas.OrganisationTypeRef.of(
+                row.organisation_type_id, row.organisation_type_name
             ),
             interview=schemas.InterviewRef(id=row.interview_id),
             report=schemas.ReportRef(id=row.report_id, title=row.report_title),
