@@ -60,7 +60,8 @@ class Hit:
 
 
 def _reset_s(seconds: float) -> int:
-    return max(1, math.ceil(seconds))
+    # Rounded first: `(now + 60) - now` can come out as 60.00000000000001, which is not 61 s.
+    return max(1, math.ceil(round(seconds, 3)))
 
 
 class HitStore(Protocol):

@@ -33,8 +33,16 @@ URLS = [
 
 @pytest.fixture
 def server(engine: Engine) -> Iterator[str]:
-    """The API under uvicorn in a thread, with a pool far smaller than the concurrency."""
-    small = make_engine(engine.url.render_as_string(hide_password=False), Settings(pool_size=2))
+    """The API under uvicorn in a thread, with a pool far smaller than the concurrency.
+
+    The pool timeout is generous: on a busy machine a queue for 2 connections can take longer
+    than the default 5 s, which is overload, not the deadlock this test looks for (a deadlock
+    still turns into 503s after HANG / 2 and fails the test).
+    """
+    small = make_engine(
+        engine.url.render_as_string(hide_password=False),
+        Settings(pool_size=2, pool_timeout_s=HANG / 2),
+    )
     port = free_port()
     config = uvicorn.Config(create_app(small), host="127.0.0.1", port=port, log_level="warning")
     runner = uvicorn.Server(config)

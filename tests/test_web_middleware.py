@@ -233,6 +233,12 @@ def test_memory_window_resets_a_minute_after_the_first_request() -> None:
     assert (fresh.count, fresh.reset_s) == (1, 60)
 
 
+def test_a_new_window_resets_in_60_s_whatever_the_clock_rounding() -> None:
+    # At this reading, (now + 60) - now is 60.00000000000091: the reset must still say 60.
+    store = MemoryStore(clock=lambda: 8174.326235239371)
+    assert anyio.run(store.hit, "a").reset_s == 60
+
+
 # Redis: one budget for every process; an outage serves requests unlimited.
 
 
