@@ -1,6 +1,6 @@
 """The database engine and the per-request session."""
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -56,7 +56,14 @@ def get_engine() -> Engine:
     return make_engine(get_settings().database_url)
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    """A session per request on the app's engine (a FastAPI dependency)."""
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """A session per request on the app's engine (a FastAPI dependency).
+
+    Async on purpose, though the routes are sync: FastAPI runs a sync dependency's teardown in
+    its thread pool, so under load every pool thread could be waiting for a connection while
+    the requests holding the connections wait for a thread to give them back (a deadlock until
+    the pool timeout). Closing here, on the event loop, needs no thread; it costs the loop a
+    rollback on the way back to the pool.
+    """
     with Session(request.app.state.engine) as session:
         yield session
