@@ -165,13 +165,30 @@ class Quote(SQLModel, table=True):
         Index("ix_quote_theme_id_position_id", "theme_id", "position", "id"),
         Index("ix_quote_interview_id_position_id", "interview_id", "position", "id"),
         Index("ix_quote_report_id_position_id", "report_id", "position", "id"),
+        Index("ix_quote_layer_id_position_id", "layer_id", "position", "id"),
+        Index("ix_quote_stakeholder_type_id_position_id", "stakeholder_type_id", "position", "id"),
+        Index(
+            "ix_quote_organisation_type_id_position_id", "organisation_type_id", "position", "id"
+        ),
+        Index("uq_quote_seq", "seq", unique=True),
     )
 
     id: str = Field(primary_key=True, max_length=SLUG)
-    report_id: str = Field(foreign_key="report.id", index=True, max_length=SLUG)
+    # The loader numbers quotes 1, 2, ... in report order (position, id). SQLite's full-text
+    # index uses it as its rowid, so the matches of a search come out in report order.
+    seq: int
+    # No single-column indexes on these three: the composite indexes above start with them.
+    report_id: str = Field(foreign_key="report.id", max_length=SLUG)
     section_id: str = Field(foreign_key="report_section.id", index=True, max_length=SLUG)
-    theme_id: str = Field(foreign_key="theme.id", index=True, max_length=SLUG)
-    interview_id: str = Field(foreign_key="interview.id", index=True, max_length=SLUG)
+    theme_id: str = Field(foreign_key="theme.id", max_length=SLUG)
+    interview_id: str = Field(foreign_key="interview.id", max_length=SLUG)
+    # Copies of the theme's layer and the interview's types, written by the loader, so that
+    # filters, pages and counts by these dimensions read one table through its own indexes.
+    layer_id: str = Field(foreign_key="layer.id", max_length=SLUG)
+    stakeholder_type_id: str = Field(foreign_key="stakeholder_type.id", max_length=SLUG)
+    organisation_type_id: str | None = Field(
+        default=None, foreign_key="organisation_type.id", max_length=SLUG
+    )
     position: int
     text: str = Field(sa_type=Text)
     length: int

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Connection,
     Engine,
     Table,
+    UniqueConstraint,
     and_,
     delete,
     insert,
@@ -49,6 +50,11 @@ from app.seed_files import (
 )
 
 Row = dict[str, Any]
+# Columns the loader derives from others (report order, copies of the interview's and theme's
+# dimensions): left out of the data version, which hashes content only.
+DERIVED_COLUMNS = {
+    "quote": frozenset({"seq", "layer_id", "stakeholder_type_id", "organisation_type_id"})
+}
 # Parents before children: inserts run in this order, deletes in reverse.
 TABLE_ORDER = (
     "report",
@@ -379,6 +385,10 @@ def _quote_rows(
     problems: _Problems,
 ) -> None:
     interview_reports = {row["id"]: row["report_id"] for row in rows["interview"]}
+    interview_types = {
+        row["id"]: (row["stakeholder_type_id"], row["organisation_type_id"])
+        for row in rows["interview"]
+    }
     theme_layers = {row["id"]: row["layer_id"] for row in rows["theme"]}
     # A quote stands in its own report's section of its theme's layer (V for the tip, ...).
     numerals = {row["id"]: row["numeral"] for row in rows["report_section"]}
@@ -429,6 +439,9 @@ def _quote_rows(
                 "section_id": section,
                 "theme_id": quote.theme,
                 "interview_id": quote.interview,
+                "layer_id": theme_layers.get(quote.theme),
+                "stakeholder_type_id": interview_types.get(quote.interview, (None, None))[0],
+                "organisation_type_id": interview_types.get(quote.interview, (None, None))[1],
                 "position": quote.position,
                 "text": quote.text,
                 "length": len(quote.text),
@@ -437,6 +450,9 @@ def _quote_rows(
             }
         )
         rows["quote_tag"].extend({"quote_id": quote.id, "tag_id": tag} for tag in quote.tags)
+    rows["quote"].sort(key=lambda row: (row["position"], row["id"]))
+    for seq, row in enumerate(rows["quote"], start=1):
+        row["seq"] = seq
 
 
 def data_version(rows: dict[str, list[Row]]) -> str:
@@ -448,9 +464,11 @@ def data_version(rows: dict[str, list[Row]]) -> str:
     digest = hashlib.sha256()
     for table in TABLE_ORDER:
         keys = [column.name for column in metadata.tables[table].primary_key.columns]
+        derived = DERIVED_COLUMNS.get(table, frozenset())
         digest.update(f"#{table}\n".encode())
         for row in sorted(rows[table], key=lambda row: tuple(row[k] for k in keys)):
-            line = json.dumps(row, sort_keys=True, default=str, ensure_ascii=False)
+            content = {name: value for name, value in row.items() if name not in derived}
+            line = json.dumps(content, sort_keys=True, default=str, ensure_ascii=False)
             digest.update(line.encode() + b"\n")
     return digest.hexdigest()
 
@@ -488,29 +506,40 @@ def _upsert(connection: Connection, table: Table, rows: list[Row]) -> list[Row]:
     }
     wanted = {tuple(row[k] for k in keys): row for row in rows}
     changed = [row for key, row in wanted.items() if key in existing and existing[key] != row]
-    _clear_unique_values(connection, table, changed, keys)
+    stale = [row for key, row in existing.items() if key not in wanted]
+    # Stale rows are deleted last (children first), so they give up their unique values now.
+    _clear_unique_values(connection, table, changed + stale, keys)
     for row in changed:
         connection.execute(update(table).where(*(table.c[k] == row[k] for k in keys)).values(row))
     new = [row for key, row in wanted.items() if key not in existing]
     for chunk in _chunks(new, 500):
         connection.execute(insert(table), chunk)
-    return [dict(zip(keys, key, strict=True)) for key in existing if key not in wanted]
+    return [{k: row[k] for k in keys} for row in stale]
 
 
 def _clear_unique_values(
     connection: Connection, table: Table, rows: list[Row], keys: list[str]
 ) -> None:
-    """Move changed rows' unique values out of the way, so that two rows can swap them."""
-    unique_columns = {
-        column.name
+    """Move rows' unique values out of the way, so that rows can swap them or take them over.
+
+    One column per unique constraint or index gets a placeholder, never a foreign key (the
+    placeholder would reference nothing).
+    """
+    uniques = [
+        list(constraint.columns)
         for constraint in table.constraints
-        if constraint.__class__.__name__ == "UniqueConstraint"
-        for column in getattr(constraint, "columns", [])
-    } | {column.name for column in table.columns if column.unique}
+        if isinstance(constraint, UniqueConstraint)
+    ] + [list(index.columns) for index in table.indexes if index.unique]
+    uniques += [[column] for column in table.columns if column.unique]
+    placeholder_columns = {
+        next(column.name for column in columns if not column.foreign_keys)
+        for columns in uniques
+        if any(not column.foreign_keys for column in columns)
+    } - set(keys)
     for offset, row in enumerate(rows, start=1):
         placeholder = {
             name: (-offset if isinstance(row[name], int) else f"~swap~{offset}")
-            for name in unique_columns - set(keys)
+            for name in placeholder_columns
             if row.get(name) is not None
         }
         if placeholder:
@@ -529,11 +558,22 @@ def _chunks(items: list[Row], size: int) -> Iterator[list[Row]]:
 
 
 def _rebuild_search_index(connection: Connection) -> None:
-    """SQLite's FTS5 table is a copy: refill it. PostgreSQL's GIN index maintains itself."""
+    """SQLite's FTS5 table is a copy: refill it. PostgreSQL's GIN index maintains itself.
+
+    Quote rows take their `seq` as rowid (1..N, report order); theme and layer rows follow.
+    """
     if connection.dialect.name == "sqlite":
         for table in (FTS_TABLE, FTS_PREFIX_TABLE):
             connection.execute(text(f"DELETE FROM {table}"))
+            connection.execute(
+                text(
+                    f"INSERT INTO {table} (rowid, kind, object_id, title, body) "
+                    "SELECT seq, 'quote', id, '', text FROM quote ORDER BY seq"
+                )
+            )
             for kind, select_documents in SEARCH_DOCUMENTS.items():
+                if kind == "quote":
+                    continue
                 connection.execute(
                     text(
                         f"INSERT INTO {table} (kind, object_id, title, body) "

@@ -27,6 +27,13 @@ def include_name(name: str | None, _type: str, _parent: object) -> bool:
 
 def run_with(connection: Connection) -> None:
     """Configure the context on a live connection and run the migrations."""
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        # Batch migrations rebuild SQLite tables, and dropping the old copy of a table that
+        # others reference fails while foreign keys are enforced. SQLite switches enforcement
+        # only outside a transaction; the keys are checked before it is switched back on.
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        connection.commit()
     context.configure(
         connection=connection,
         target_metadata=metadata,
@@ -36,6 +43,12 @@ def run_with(connection: Connection) -> None:
     )
     with context.begin_transaction():
         context.run_migrations()
+    if sqlite:
+        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+        connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+        connection.commit()
+        if broken:
+            raise RuntimeError(f"foreign keys broken by the migration: {broken[:5]}")
 
 
 def run_migrations_online() -> None:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 import yaml
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, inspect, select, text
 
 import app.seed_files
 from app.models import metadata
@@ -21,19 +21,35 @@ from tests.conftest import SEEDS_DIR, client_for, migrate, seeded_engine
 Doc = dict[str, Any]
 
 
-def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table (the search index too, on SQLite), in a stable order."""
+def table_columns(engine: Engine) -> dict[str, list[str]]:
+    """The columns each table of the models has in the database now (any revision)."""
+    inspector = inspect(engine)
+    return {
+        name: [column["name"] for column in inspector.get_columns(name)]
+        for name in metadata.tables
+        if name != "dataset_state"
+    }
+
+
+def snapshot(
+    engine: Engine, columns: dict[str, list[str]] | None = None
+) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table (the search index too, on SQLite), in a stable order.
+
+    `columns` picks the columns per table (default: all that the database has), so that a
+    snapshot after a migration can be compared with one taken before it.
+    """
+    columns = columns or table_columns(engine)
     tables: dict[str, list[tuple[Any, ...]]] = {}
     with engine.connect() as connection:
-        for name, table in metadata.tables.items():
-            if name == "dataset_state":
-                continue
-            rows = connection.execute(select(table)).all()
+        for name, names in columns.items():
+            table = metadata.tables[name]
+            rows = connection.execute(select(*(table.c[n] for n in names))).all()
             tables[name] = sorted(tuple(row) for row in rows)
         if engine.dialect.name == "sqlite":
             for fts in ("search_fts", "search_fts_prefix"):
                 rows = connection.execute(
-                    text(f"SELECT kind, object_id, title, body FROM {fts}")
+                    text(f"SELECT rowid, kind, object_id, title, body FROM {fts}")
                 ).all()
                 tables[fts] = sorted(tuple(row) for row in rows)
         tables["dataset_state"] = [

@@ -14,7 +14,6 @@ from sqlalchemy import (
     CompoundSelect,
     FromClause,
     Select,
-    distinct,
     func,
     literal,
     select,
@@ -24,7 +23,7 @@ from sqlalchemy.orm import Session
 from app import schemas
 from app.errors import InvalidParameter
 from app.params import Dimension, QuoteFilters
-from app.queries.quotes import QUOTE_JOINS, quote_conditions
+from app.queries.quotes import quote_conditions
 from app.queries.tables import (
     interview,
     layer,
@@ -53,19 +52,19 @@ _parent_types = select(stakeholder_type.c.parent_id).where(
 )
 SPECS: dict[Dimension, DimensionSpec] = {
     Dimension.layer: DimensionSpec(
-        theme.c.layer_id, select(layer.c.id, layer.c.name).order_by(layer.c.depth)
+        quote.c.layer_id, select(layer.c.id, layer.c.name).order_by(layer.c.depth)
     ),
     Dimension.theme: DimensionSpec(
         quote.c.theme_id, select(theme.c.id, theme.c.title).order_by(theme.c.position)
     ),
     Dimension.stakeholder_type: DimensionSpec(
-        interview.c.stakeholder_type_id,
+        quote.c.stakeholder_type_id,
         select(stakeholder_type.c.id, stakeholder_type.c.name)
         .where(stakeholder_type.c.id.not_in(_parent_types))
         .order_by(stakeholder_type.c.position),
     ),
     Dimension.organisation_type: DimensionSpec(
-        interview.c.organisation_type_id,
+        quote.c.organisation_type_id,
         select(organisation_type.c.id, organisation_type.c.name)
         .union_all(select(literal(None), literal(NO_ORGANISATION)))
         .order_by("name"),
@@ -95,17 +94,17 @@ def dimension_values(session: Session, dimension: Dimension) -> list[schemas.Dim
 def count_by(
     session: Session, conditions: list[ColumnElement[bool]], dimensions: list[Dimension]
 ) -> dict[tuple[Any, ...], int]:
-    """Distinct matching quotes per combination of the dimensions' values (none: the total)."""
-    source: FromClause = QUOTE_JOINS
+    """Matching quotes per combination of the dimensions' values (none: the total).
+
+    Every dimension is a column of `quote` (the loader copies layer and types onto it), so the
+    count reads one table. Joined to its tags only when grouping by tag: each (quote, tag) row
+    then falls in a group of its own tag, so count(*) counts each quote once per group.
+    """
+    source: FromClause = quote
     if any(SPECS[d].needs_tags for d in dimensions):
         source = source.join(quote_tag, quote_tag.c.quote_id == quote.c.id)
     keys = [SPECS[d].key for d in dimensions]
-    statement = (
-        select(*keys, func.count(distinct(quote.c.id)))
-        .select_from(source)
-        .where(*conditions)
-        .group_by(*keys)
-    )
+    statement = select(*keys, func.count()).select_from(source).where(*conditions).group_by(*keys)
     return {tuple(row[:-1]): row[-1] for row in session.execute(statement)}
 
 

@@ -1,19 +1,41 @@
-"""Quote statements: filtering, keyset pagination, one quote, a random quote."""
+"""Quote statements: filtering, keyset pagination, one quote, a random quote.
+
+A page is found in two steps: first the ids of its quotes, from the `quote` table alone (every
+filter is a column of it, or a subquery), read off an index in the requested order so that the
+query stops after the page; then those quotes with everything they show, through QUOTE_JOINS.
+"""
 
 import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, Row, Select, false, func, select, true, tuple_
+from sqlalchemy import (
+    ColumnElement,
+    Engine,
+    Integer,
+    Row,
+    Select,
+    column,
+    false,
+    func,
+    select,
+    table,
+    text,
+    true,
+    tuple_,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from app import schemas
+from app.db import FTS_PREFIX_TABLE, FTS_TABLE
 from app.errors import InvalidParameter
-from app.params import QuoteFilters, QuoteListParams, decode_cursor, encode_cursor
-from app.queries.fulltext import parse_query, search_condition
+from app.params import QuoteFilters, QuoteListParams, QuoteSort, decode_cursor, encode_cursor
+from app.queries.fulltext import Term, fts5_expression, parse_query, search_condition
 from app.queries.tables import (
     DIMENSION_TABLES,
     interview,
@@ -82,40 +104,66 @@ def type_and_descendants(type_ids: Sequence[str]) -> Select[Any]:
     return select(tree.c.id)
 
 
-def quote_conditions(session: Session, filters: QuoteFilters) -> list[ColumnElement[bool]]:
-    """WHERE conditions for the filters, over `quote_select()`; unknown ids are a 422."""
+# The filters that are columns of `quote` with a (column, position, id) index.
+ORDERED_FILTERS = {
+    "theme": quote.c.theme_id,
+    "layer": quote.c.layer_id,
+    "stakeholder_type": quote.c.stakeholder_type_id,
+    "organisation_type": quote.c.organisation_type_id,
+    "interview": quote.c.interview_id,
+    "report": quote.c.report_id,
+}
+
+
+@dataclass(frozen=True)
+class CompiledFilters:
+    """The filters as WHERE conditions on `quote`, and what a page query needs to plan with."""
+
+    by_id: list[ColumnElement[bool]]
+    text: ColumnElement[bool] | None = None
+    terms: list[Term] = field(default_factory=list)
+    # Each ordered filter's values, a stakeholder type expanded to itself and its sub-types.
+    ordered_values: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def conditions(self) -> list[ColumnElement[bool]]:
+        return [*self.by_id, *([self.text] if self.text is not None else [])]
+
+
+def compile_filters(session: Session, filters: QuoteFilters) -> CompiledFilters:
+    """The filters as conditions on the `quote` table; unknown ids are a 422."""
     check_ids_exist(session, filters.dimensions())
-    conditions: list[ColumnElement[bool]] = []
-    if filters.layer:
-        conditions.append(theme.c.layer_id.in_(filters.layer))
-    if filters.theme:
-        conditions.append(quote.c.theme_id.in_(filters.theme))
-    if filters.stakeholder_type:
-        conditions.append(
-            interview.c.stakeholder_type_id.in_(type_and_descendants(filters.stakeholder_type))
-        )
-    if filters.organisation_type:
-        conditions.append(interview.c.organisation_type_id.in_(filters.organisation_type))
-    if filters.interview:
-        conditions.append(quote.c.interview_id.in_(filters.interview))
+    values = {name: list(dict.fromkeys(getattr(filters, name))) for name in ORDERED_FILTERS}
+    if values["stakeholder_type"]:
+        tree = type_and_descendants(values["stakeholder_type"])
+        values["stakeholder_type"] = sorted(session.execute(tree).scalars())
+    ordered_values = {name: ids for name, ids in values.items() if ids}
+    by_id: list[ColumnElement[bool]] = [
+        ORDERED_FILTERS[name].in_(ids) for name, ids in ordered_values.items()
+    ]
     if filters.tag:
         tagged = select(quote_tag.c.quote_id).where(quote_tag.c.tag_id.in_(filters.tag))
-        conditions.append(quote.c.id.in_(tagged))
-    if filters.report:
-        conditions.append(quote.c.report_id.in_(filters.report))
-    if filters.q is not None:
-        conditions.append(text_search_condition(session, filters.q))
-    return conditions
+        by_id.append(quote.c.id.in_(tagged))
+    if filters.q is None:
+        return CompiledFilters(by_id, ordered_values=ordered_values)
+    condition, terms = text_search(session, filters.q)
+    return CompiledFilters(by_id, condition, terms, ordered_values)
 
 
-def text_search_condition(session: Session, query: str) -> ColumnElement[bool]:
+def quote_conditions(session: Session, filters: QuoteFilters) -> list[ColumnElement[bool]]:
+    """WHERE conditions for the filters, over `quote_select()`; unknown ids are a 422."""
+    return compile_filters(session, filters).conditions
+
+
+def text_search(session: Session, query: str) -> tuple[ColumnElement[bool], list[Term]]:
     """Quotes whose text matches `query`; nothing matches a query with no searchable term."""
     if "\x00" in query:
         raise InvalidParameter(["query", "q"], "The search text contains a NUL character.")
     terms = parse_query(query)
     if not terms:
-        return false() if query.strip() else true()
-    return search_condition(session.get_bind().dialect.name, quote.c.id, quote.c.text, terms)
+        return (false() if query.strip() else true()), terms
+    dialect = session.get_bind().dialect.name
+    return search_condition(dialect, quote.c.id, quote.c.text, terms), terms
 
 
 def check_ids_exist(session: Session, dimensions: dict[str, list[str]]) -> None:
@@ -135,28 +183,117 @@ def check_ids_exist(session: Session, dimensions: dict[str, list[str]]) -> None:
 
 
 def list_quotes(
-    session: Session, params: QuoteListParams, conditions: list[ColumnElement[bool]]
+    session: Session, params: QuoteListParams, filters: CompiledFilters
 ) -> tuple[list[schemas.Quote], str | None]:
-    """One page of the quotes meeting `conditions`, in order, and the next page's cursor."""
-    sort_column = quote.c[params.sort.column]
-    statement = quote_select().where(*conditions)
-    if params.cursor is not None:
-        key, after_id = decode_cursor(params.cursor)
-        position = tuple_(sort_column, quote.c.id)
-        statement = statement.where(
-            position < (key, after_id) if params.sort.descending else position > (key, after_id)
-        )
-    order = (sort_column, quote.c.id)
-    statement = statement.order_by(
-        *(column.desc() if params.sort.descending else column.asc() for column in order)
-    ).limit(params.limit + 1)
-    rows = session.execute(statement).all()
+    """One page of the quotes meeting the filters, in order, and the next page's cursor."""
+    keys = session.execute(page_keys(session, params, filters)).all()
     next_cursor = None
-    if len(rows) > params.limit:
-        rows = rows[: params.limit]
-        last = rows[-1]
-        next_cursor = encode_cursor(getattr(last, params.sort.column), last.id)
-    return to_quotes(session, rows), next_cursor
+    if len(keys) > params.limit:
+        keys = keys[: params.limit]
+        next_cursor = encode_cursor(keys[-1].key, keys[-1].id)
+    found = session.execute(quote_select().where(quote.c.id.in_([k.id for k in keys]))).all()
+    by_id = {row.id: row for row in found}
+    return to_quotes(session, [by_id[k.id] for k in keys]), next_cursor
+
+
+def page_keys(session: Session, params: QuoteListParams, filters: CompiledFilters) -> Select[Any]:
+    """(key, id) of the page's quotes and one more, in order: a query that stops early.
+
+    In report order there are two ways to read just the page instead of every match: a search
+    on SQLite walks the FTS5 matches in rowid order (the quotes' `seq`); a filter by several
+    values of an indexed column becomes one ordered, limited read per value, merged. Anything
+    else reads the one index that the database's planner picks.
+    """
+    sort_column = quote.c[params.sort.column]
+    limit = params.limit + 1
+    by_report_order = params.sort in (QuoteSort.position, QuoteSort.position_desc)
+    if by_report_order and filters.terms and session.get_bind().dialect.name == "sqlite":
+        return _search_page_keys(session, params, filters, limit)
+    after: list[ColumnElement[bool]] = []
+    if params.cursor is not None:
+        position = tuple_(sort_column, quote.c.id)
+        cursor = decode_cursor(params.cursor)
+        after.append(position < cursor if params.sort.descending else position > cursor)
+    spread = [(len(ids), name) for name, ids in filters.ordered_values.items() if len(ids) > 1]
+    single = any(len(ids) == 1 for ids in filters.ordered_values.values())
+    if by_report_order and spread and not single:
+        _, name = min(spread)
+        arms = [
+            _ordered(
+                select(sort_column.label("key"), quote.c.id).where(
+                    *filters.conditions, *after, ORDERED_FILTERS[name] == value
+                ),
+                params.sort,
+                limit,
+            ).subquery()
+            for value in filters.ordered_values[name]
+        ]
+        merged = union_all(*(select(arm.c.key, arm.c.id) for arm in arms)).subquery()
+        return _ordered(select(merged.c.key, merged.c.id), params.sort, limit, merged.c)
+    statement = select(sort_column.label("key"), quote.c.id).where(*filters.conditions, *after)
+    return _ordered(statement, params.sort, limit)
+
+
+def _ordered(
+    statement: Select[Any], sort: QuoteSort, limit: int, columns: Any = None
+) -> Select[Any]:
+    key, quote_id = (
+        (columns.key, columns.id)
+        if columns is not None
+        else (
+            quote.c[sort.column],
+            quote.c.id,
+        )
+    )
+    order = (key, quote_id)
+    return statement.order_by(*(c.desc() if sort.descending else c.asc() for c in order)).limit(
+        limit
+    )
+
+
+def _search_page_keys(
+    session: Session, params: QuoteListParams, filters: CompiledFilters, limit: int
+) -> Select[Any]:
+    """A searched page in report order on SQLite, read off the FTS5 matches in rowid order."""
+    words = [term for term in filters.terms if not term.prefix]
+    prefixes = [term for term in filters.terms if term.prefix]
+    name, rest = (FTS_TABLE, prefixes) if words else (FTS_PREFIX_TABLE, [])
+    fts = table(name, column("rowid", Integer))
+    conditions: list[Any] = [
+        text(f"{name} MATCH :page_query").bindparams(page_query=fts5_expression(words or prefixes)),
+        *filters.by_id,
+    ]
+    if rest:
+        also = table(FTS_PREFIX_TABLE, column("rowid", Integer))
+        matching = select(also.c.rowid).where(
+            text(f"{FTS_PREFIX_TABLE} MATCH :page_rest").bindparams(page_rest=fts5_expression(rest))
+        )
+        conditions.append(fts.c.rowid.in_(matching))
+    if params.cursor is not None:
+        conditions.append(_after_seq(session, params, fts.c.rowid))
+    statement = (
+        select(quote.c.position.label("key"), quote.c.id)
+        .select_from(fts.join(quote, quote.c.seq == fts.c.rowid))
+        .where(*conditions)
+    )
+    rowid_order = fts.c.rowid.desc() if params.sort.descending else fts.c.rowid.asc()
+    return statement.order_by(rowid_order).limit(limit)
+
+
+def _after_seq(
+    session: Session, params: QuoteListParams, rowid: ColumnElement[int]
+) -> ColumnElement[bool]:
+    """The rows past the cursor, as a bound on `seq` (report order, on SQLite)."""
+    cursor = decode_cursor(params.cursor or "")
+    position = tuple_(quote.c.position, quote.c.id)
+    if params.sort.descending:
+        first_at = select(quote.c.seq).where(position >= cursor)
+        bound = session.execute(first_at.order_by(quote.c.position, quote.c.id).limit(1))
+        seq = bound.scalar()
+        return rowid < seq if seq is not None else true()
+    last_at = select(quote.c.seq).where(position <= cursor)
+    bound = session.execute(last_at.order_by(quote.c.position.desc(), quote.c.id.desc()).limit(1))
+    return rowid > (bound.scalar() or 0)
 
 
 def iter_quotes(

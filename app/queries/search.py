@@ -34,9 +34,11 @@ def search(session: Session, query: str, *, limit: int, offset: int) -> list[sch
     terms = parse_query(query)
     if not terms:
         return []
-    dialect = session.get_bind().dialect.name
-    statement = _sqlite_search(terms) if dialect == "sqlite" else _postgres_search(terms)
-    rows = session.execute(statement.limit(limit).offset(offset)).all()
+    if session.get_bind().dialect.name == "sqlite":
+        statement = _sqlite_search(terms, limit=limit, offset=offset)
+    else:
+        statement = _postgres_search(terms).limit(limit).offset(offset)
+    rows = session.execute(statement).all()
     return [
         schemas.SearchHit(
             type=row.kind,
@@ -60,8 +62,12 @@ def _order(score: ColumnElement[Any], kind: ColumnElement[str], object_id: Any) 
     return [score.desc(), kind, object_id]
 
 
-def _sqlite_search(terms: list[Term]) -> Select[Any]:
-    """FTS5: rank and snippet from the stemmed table (the prefix table for prefix-only queries)."""
+def _sqlite_search(terms: list[Term], *, limit: int, offset: int) -> Select[Any]:
+    """FTS5: rank and snippet from the stemmed table (the prefix table for prefix-only queries).
+
+    The page is chosen first, by bm25 alone (ties in rowid order), so that snippets and titles
+    are made for the page's hits only, not for every match of a common word.
+    """
     words = [t for t in terms if not t.prefix]
     prefixes = [t for t in terms if t.prefix]
     main, other = (FTS_TABLE, FTS_PREFIX_TABLE) if words else (FTS_PREFIX_TABLE, None)
@@ -77,16 +83,26 @@ def _sqlite_search(terms: list[Term]) -> Select[Any]:
         params["other_query"] = fts5_expression(prefixes)
     # bm25 is lower for better matches: negate it so that every backend sorts by score desc.
     score: ColumnElement[Any] = literal_column(f"-bm25({main}, 0, 0, 2.0, 1.0)")
+    rowid: ColumnElement[int] = literal_column(f"{main}.rowid")
+    page = (
+        select(rowid.label("hit_rowid"), score.label("score"))
+        .select_from(text(main))
+        .where(*conditions)
+        .order_by(score.desc(), rowid)
+        .limit(limit)
+        .offset(offset)
+        .subquery("page")
+    )
     statement: Select[Any] = (
         select(
             literal_column(f"{main}.kind").label("kind"),
             literal_column(f"{main}.object_id").label("object_id"),
             literal_column(f"{main}.title").label("fts_title"),
             literal_column(f"snippet({main}, 3, char(2), char(3), '…', 24)").label("snippet"),
-            score.label("score"),
+            page.c.score,
         )
-        .select_from(text(main))
-        .where(*conditions)
+        .select_from(page, text(main))
+        .where(rowid == page.c.hit_rowid, text(f"{main} MATCH :main_query"))
         .params(**params)
     )
     return _with_titles(statement.subquery())
