@@ -200,9 +200,14 @@ class QuoteTag(SQLModel, table=True):
     """Which tags a quote carries."""
 
     __tablename__ = "quote_tag"
+    # A page of a tag's quotes in report order reads this index in order and stops.
+    __table_args__ = (
+        Index("ix_quote_tag_tag_id_position_quote_id", "tag_id", "position", "quote_id"),
+    )
 
     quote_id: str = Field(foreign_key="quote.id", primary_key=True, max_length=SLUG)
-    tag_id: str = Field(foreign_key="tag.id", primary_key=True, index=True, max_length=SLUG)
+    tag_id: str = Field(foreign_key="tag.id", primary_key=True, max_length=SLUG)
+    position: int  # the quote's, copied by the loader
 
 
 class DatasetState(SQLModel, table=True):

@@ -53,7 +53,8 @@ Row = dict[str, Any]
 # Columns the loader derives from others (report order, copies of the interview's and theme's
 # dimensions): left out of the data version, which hashes content only.
 DERIVED_COLUMNS = {
-    "quote": frozenset({"seq", "layer_id", "stakeholder_type_id", "organisation_type_id"})
+    "quote": frozenset({"seq", "layer_id", "stakeholder_type_id", "organisation_type_id"}),
+    "quote_tag": frozenset({"position"}),
 }
 # Parents before children: inserts run in this order, deletes in reverse.
 TABLE_ORDER = (
@@ -449,7 +450,9 @@ def _quote_rows(
                 "end_offset": start + len(quote.text),
             }
         )
-        rows["quote_tag"].extend({"quote_id": quote.id, "tag_id": tag} for tag in quote.tags)
+        rows["quote_tag"].extend(
+            {"quote_id": quote.id, "tag_id": tag, "position": quote.position} for tag in quote.tags
+        )
     rows["quote"].sort(key=lambda row: (row["position"], row["id"]))
     for seq, row in enumerate(rows["quote"], start=1):
         row["seq"] = seq

@@ -22,7 +22,7 @@ from app.queries.dimensions import facets
 from app.queries.quote_pages import quote_page
 from app.queries.quotes import quote_conditions
 from app.queries.search import search
-from app.queries.tables import quote, stakeholder_type, theme
+from app.queries.tables import interview, quote, stakeholder_type, theme
 
 RUNS = int(os.environ.get("SCALE_RUNS", "30"))
 
@@ -40,6 +40,9 @@ def main() -> int:
         total = session.execute(select(func.count()).select_from(quote)).scalar_one()
         types = list(session.execute(select(stakeholder_type.c.id)).scalars())
         themes = list(session.execute(select(theme.c.id)).scalars())
+        interviews = list(session.execute(select(interview.c.id).limit(1000)).scalars())
+        # A number printed in one quote's text ("Quote 777: ..."): a term with one match.
+        rare = str(min(777, total - 1))
         deep = session.execute(
             select(quote.c.position, quote.c.id)
             .order_by(quote.c.position, quote.c.id)
@@ -53,13 +56,31 @@ def main() -> int:
             "page of 20 by theme": lambda: quote_page(
                 session, QuoteListParams(theme=[rng.choice(themes)])
             ),
+            "page of 20 by a parent type (payer: 2 sub-types)": lambda: quote_page(
+                session, QuoteListParams(stakeholder_type=["payer"])
+            ),
+            "page of 20 by tag": lambda: quote_page(session, QuoteListParams(tag=["medicaid"])),
             "q= in report order (10% match)": lambda: quote_page(
                 session, QuoteListParams(q="access")
             ),
+            "q= in report order (1 match)": lambda: quote_page(session, QuoteListParams(q=rare)),
+            "q= (10% match) and a stakeholder type": lambda: quote_page(
+                session, QuoteListParams(q="access", stakeholder_type=[rng.choice(types)])
+            ),
+            "q= (10% match) and one interview": lambda: quote_page(
+                session, QuoteListParams(q="access", interview=[rng.choice(interviews)])
+            ),
             "ranked /v1/search (10% match)": lambda: search(session, "access", limit=21, offset=0),
+            "ranked /v1/search (1 match)": lambda: search(session, rare, limit=21, offset=0),
+            "ranked /v1/search, prefix (acc*)": lambda: search(session, "acc*", limit=21, offset=0),
             "facets: stakeholder type, layer": lambda: facets(
                 session,
                 quote_conditions(session, QuoteListParams()),
+                [Dimension.stakeholder_type, Dimension.layer],
+            ),
+            "facets under q= (10% match)": lambda: facets(
+                session,
+                quote_conditions(session, QuoteListParams(q="access")),
                 [Dimension.stakeholder_type, Dimension.layer],
             ),
             "1,000th page of a cursor walk": lambda: quote_page(

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, literal_column, select, text
+from sqlalchemy import ColumnElement, Select, and_, func, literal_column, select, text
 
 from app.db import FTS_PREFIX_TABLE, FTS_TABLE
 
@@ -39,6 +39,12 @@ STOP_WORDS = frozenset(
     once here there when where why how all any both each few more most other some such no nor not
     only own same so than too very s t can will just don should now""".split()
 )
+# PostgreSQL's stored vectors of each quote's text, per configuration (made by the migrations,
+# not in the models): words match `english`, prefixes `simple`.
+QUOTE_VECTORS: dict[str, ColumnElement[Any]] = {
+    "english": literal_column("quote.search_vector"),
+    "simple": literal_column("quote.search_vector_prefix"),
+}
 _PIECE = re.compile(r'"([^"]*)"?|([^\s"]+)')
 _WORD = re.compile(r"[^\W_]+")
 
@@ -75,32 +81,39 @@ def fts5_expression(terms: list[Term]) -> str:
 
 
 def search_condition(
-    dialect: str, quote_id: ColumnElement[str], quote_text: ColumnElement[str], terms: list[Term]
+    dialect: str, quote_seq: ColumnElement[int], terms: list[Term]
 ) -> ColumnElement[bool]:
-    """A condition true for the quotes whose text matches every term."""
+    """A condition true for the quotes whose text matches every term.
+
+    On SQLite a quote's FTS5 rows have its `seq` as rowid: matching rowids are read straight
+    off the index, without the stored columns.
+    """
     words = [term for term in terms if not term.prefix]
     prefixes = [term for term in terms if term.prefix]
     conditions: list[ColumnElement[bool]] = []
     if dialect == "sqlite":
         for table, group in ((FTS_TABLE, words), (FTS_PREFIX_TABLE, prefixes)):
             if group:
-                conditions.append(quote_id.in_(fts5_matches(table, group, kind="quote")))
+                conditions.append(quote_seq.in_(fts5_rowids(table, group)))
     else:
         if words:
-            conditions.append(tsvector("english", quote_text).op("@@")(tsquery(words)))
+            conditions.append(QUOTE_VECTORS["english"].op("@@")(tsquery(words)))
         if prefixes:
-            conditions.append(tsvector("simple", quote_text).op("@@")(tsquery(prefixes)))
+            conditions.append(QUOTE_VECTORS["simple"].op("@@")(tsquery(prefixes)))
     return and_(*conditions)
 
 
-def fts5_matches(table: str, terms: list[Term], *, kind: str) -> Any:
-    """The ids of objects of `kind` whose FTS5 row in `table` matches every term."""
+def fts5_rowids(table: str, terms: list[Term]) -> Select[Any]:
+    """The rowids of the rows of FTS5 `table` that match every term (a quote's: its seq).
+
+    Theme and layer rows come after every quote's, so no quote's seq is one of theirs.
+    """
     return (
-        select(literal_column("object_id"))
+        select(literal_column("rowid"))
         .select_from(text(table))
         .where(
-            text(f"{table} MATCH :{table}_query AND kind = :{table}_kind").bindparams(
-                **{f"{table}_query": fts5_expression(terms), f"{table}_kind": kind}
+            text(f"{table} MATCH :{table}_query").bindparams(
+                **{f"{table}_query": fts5_expression(terms)}
             )
         )
     )

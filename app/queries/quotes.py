@@ -27,6 +27,7 @@ from sqlalchemy import (
     text,
     true,
     tuple_,
+    union,
     union_all,
 )
 from sqlalchemy.orm import Session
@@ -35,7 +36,13 @@ from app import schemas
 from app.db import FTS_PREFIX_TABLE, FTS_TABLE
 from app.errors import InvalidParameter
 from app.params import QuoteFilters, QuoteListParams, QuoteSort, decode_cursor, encode_cursor
-from app.queries.fulltext import Term, fts5_expression, parse_query, search_condition
+from app.queries.fulltext import (
+    Term,
+    fts5_expression,
+    fts5_rowids,
+    parse_query,
+    search_condition,
+)
 from app.queries.tables import (
     DIMENSION_TABLES,
     interview,
@@ -120,14 +127,22 @@ class CompiledFilters:
     """The filters as WHERE conditions on `quote`, and what a page query needs to plan with."""
 
     by_id: list[ColumnElement[bool]]
+    tagged: ColumnElement[bool] | None = None
     text: ColumnElement[bool] | None = None
     terms: list[Term] = field(default_factory=list)
     # Each ordered filter's values, a stakeholder type expanded to itself and its sub-types.
     ordered_values: dict[str, list[str]] = field(default_factory=dict)
+    tags: list[str] = field(default_factory=list)
 
     @property
     def conditions(self) -> list[ColumnElement[bool]]:
-        return [*self.by_id, *([self.text] if self.text is not None else [])]
+        """Every filter, the search included."""
+        return [*self.id_conditions, *([self.text] if self.text is not None else [])]
+
+    @property
+    def id_conditions(self) -> list[ColumnElement[bool]]:
+        """Every filter but the search."""
+        return [*self.by_id, *([self.tagged] if self.tagged is not None else [])]
 
 
 def compile_filters(session: Session, filters: QuoteFilters) -> CompiledFilters:
@@ -141,13 +156,12 @@ def compile_filters(session: Session, filters: QuoteFilters) -> CompiledFilters:
     by_id: list[ColumnElement[bool]] = [
         ORDERED_FILTERS[name].in_(ids) for name, ids in ordered_values.items()
     ]
-    if filters.tag:
-        tagged = select(quote_tag.c.quote_id).where(quote_tag.c.tag_id.in_(filters.tag))
-        by_id.append(quote.c.id.in_(tagged))
-    if filters.q is None:
-        return CompiledFilters(by_id, ordered_values=ordered_values)
-    condition, terms = text_search(session, filters.q)
-    return CompiledFilters(by_id, condition, terms, ordered_values)
+    tags = list(dict.fromkeys(filters.tag))
+    tagged = None
+    if tags:
+        tagged = quote.c.id.in_(select(quote_tag.c.quote_id).where(quote_tag.c.tag_id.in_(tags)))
+    condition, terms = (None, []) if filters.q is None else text_search(session, filters.q)
+    return CompiledFilters(by_id, tagged, condition, terms, ordered_values, tags)
 
 
 def quote_conditions(session: Session, filters: QuoteFilters) -> list[ColumnElement[bool]]:
@@ -163,7 +177,7 @@ def text_search(session: Session, query: str) -> tuple[ColumnElement[bool], list
     if not terms:
         return (false() if query.strip() else true()), terms
     dialect = session.get_bind().dialect.name
-    return search_condition(dialect, quote.c.id, quote.c.text, terms), terms
+    return search_condition(dialect, quote.c.seq, terms), terms
 
 
 def check_ids_exist(session: Session, dimensions: dict[str, list[str]]) -> None:
@@ -201,54 +215,89 @@ def page_keys(session: Session, params: QuoteListParams, filters: CompiledFilter
 
     In report order there are two ways to read just the page instead of every match: a search
     on SQLite walks the FTS5 matches in rowid order (the quotes' `seq`); a filter by several
-    values of an indexed column becomes one ordered, limited read per value, merged. Anything
-    else reads the one index that the database's planner picks.
+    values of an indexed column, or by tags, becomes one ordered, limited read per value,
+    merged. With a one-value filter on an indexed column, or in another order, the database's
+    planner picks the index.
     """
-    sort_column = quote.c[params.sort.column]
-    limit = params.limit + 1
     by_report_order = params.sort in (QuoteSort.position, QuoteSort.position_desc)
+    limit = params.limit + 1
     if by_report_order and filters.terms and session.get_bind().dialect.name == "sqlite":
         return _search_page_keys(session, params, filters, limit)
-    after: list[ColumnElement[bool]] = []
-    if params.cursor is not None:
-        position = tuple_(sort_column, quote.c.id)
-        cursor = decode_cursor(params.cursor)
-        after.append(position < cursor if params.sort.descending else position > cursor)
-    spread = [(len(ids), name) for name, ids in filters.ordered_values.items() if len(ids) > 1]
-    single = any(len(ids) == 1 for ids in filters.ordered_values.values())
-    if by_report_order and spread and not single:
-        _, name = min(spread)
-        arms = [
-            _ordered(
-                select(sort_column.label("key"), quote.c.id).where(
-                    *filters.conditions, *after, ORDERED_FILTERS[name] == value
-                ),
-                params.sort,
-                limit,
-            ).subquery()
-            for value in filters.ordered_values[name]
-        ]
-        merged = union_all(*(select(arm.c.key, arm.c.id) for arm in arms)).subquery()
-        return _ordered(select(merged.c.key, merged.c.id), params.sort, limit, merged.c)
-    statement = select(sort_column.label("key"), quote.c.id).where(*filters.conditions, *after)
+    one_value = any(len(ids) == 1 for ids in filters.ordered_values.values())
+    if by_report_order and not one_value and (filters.ordered_values or filters.tags):
+        return _merged_reads(params, filters, limit)
+    sort_column = quote.c[params.sort.column]
+    statement = select(sort_column.label("key"), quote.c.id).where(
+        *filters.conditions, *_after(params, sort_column, quote.c.id)
+    )
     return _ordered(statement, params.sort, limit)
 
 
+def _merged_reads(params: QuoteListParams, filters: CompiledFilters, limit: int) -> Select[Any]:
+    """The page as one ordered read per value of the filter with the fewest values, merged."""
+    candidates = [(len(ids), name) for name, ids in filters.ordered_values.items()]
+    if filters.tags:
+        candidates.append((len(filters.tags), ""))  # "" sorts first: tags win a tie
+    _, name = min(candidates)
+    arms: list[Select[Any]]
+    if name:
+        column = ORDERED_FILTERS[name]
+        after = _after(params, quote.c.position, quote.c.id)
+        arms = [
+            _ordered(
+                select(quote.c.position.label("key"), quote.c.id).where(
+                    column == value, *filters.conditions, *after
+                ),
+                params.sort,
+                limit,
+            )
+            for value in filters.ordered_values[name]
+        ]
+    else:
+        # Read off (tag_id, position, quote_id); the other filters are checked on the quote.
+        key, quote_id = quote_tag.c.position, quote_tag.c.quote_id
+        conditions = [*filters.by_id, *([filters.text] if filters.text is not None else [])]
+        arms = [
+            _ordered(
+                select(key.label("key"), quote_id.label("id"))
+                .join(quote, quote.c.id == quote_id)
+                .where(quote_tag.c.tag_id == tag, *conditions, *_after(params, key, quote_id)),
+                params.sort,
+                limit,
+                (key, quote_id),
+            )
+            for tag in filters.tags
+        ]
+    if len(arms) == 1:
+        return arms[0]
+    reads = [select(arm.subquery()) for arm in arms]
+    # A quote has one value of a quote column but may carry several of the tags.
+    merged = (union(*reads) if not name else union_all(*reads)).subquery()
+    order = (merged.c.key, merged.c.id)
+    return _ordered(select(*order), params.sort, limit, order)
+
+
+def _after(
+    params: QuoteListParams, key: ColumnElement[Any], quote_id: ColumnElement[str]
+) -> list[ColumnElement[bool]]:
+    """The condition for the rows past the cursor, if any."""
+    if params.cursor is None:
+        return []
+    position = tuple_(key, quote_id)
+    cursor = decode_cursor(params.cursor)
+    return [position < cursor if params.sort.descending else position > cursor]
+
+
 def _ordered(
-    statement: Select[Any], sort: QuoteSort, limit: int, columns: Any = None
+    statement: Select[Any],
+    sort: QuoteSort,
+    limit: int,
+    order: tuple[ColumnElement[Any], ColumnElement[Any]] | None = None,
 ) -> Select[Any]:
-    key, quote_id = (
-        (columns.key, columns.id)
-        if columns is not None
-        else (
-            quote.c[sort.column],
-            quote.c.id,
-        )
-    )
-    order = (key, quote_id)
-    return statement.order_by(*(c.desc() if sort.descending else c.asc() for c in order)).limit(
-        limit
-    )
+    """`statement` in the sort's order (by key, then id), limited."""
+    key, quote_id = order or (quote.c[sort.column], quote.c.id)
+    direction = (key.desc(), quote_id.desc()) if sort.descending else (key.asc(), quote_id.asc())
+    return statement.order_by(*direction).limit(limit)
 
 
 def _search_page_keys(
@@ -261,14 +310,10 @@ def _search_page_keys(
     fts = table(name, column("rowid", Integer))
     conditions: list[Any] = [
         text(f"{name} MATCH :page_query").bindparams(page_query=fts5_expression(words or prefixes)),
-        *filters.by_id,
+        *filters.id_conditions,
     ]
     if rest:
-        also = table(FTS_PREFIX_TABLE, column("rowid", Integer))
-        matching = select(also.c.rowid).where(
-            text(f"{FTS_PREFIX_TABLE} MATCH :page_rest").bindparams(page_rest=fts5_expression(rest))
-        )
-        conditions.append(fts.c.rowid.in_(matching))
+        conditions.append(fts.c.rowid.in_(fts5_rowids(FTS_PREFIX_TABLE, rest)))
     if params.cursor is not None:
         conditions.append(_after_seq(session, params, fts.c.rowid))
     statement = (

@@ -14,7 +14,14 @@ from sqlalchemy.orm import Session
 from app import schemas
 from app.db import FTS_PREFIX_TABLE, FTS_TABLE
 from app.errors import InvalidParameter
-from app.queries.fulltext import SEARCH_DOCUMENTS, Term, fts5_expression, parse_query, tsquery
+from app.queries.fulltext import (
+    QUOTE_VECTORS,
+    SEARCH_DOCUMENTS,
+    Term,
+    fts5_expression,
+    parse_query,
+    tsquery,
+)
 from app.queries.fulltext import tsvector as to_vector
 from app.queries.tables import interview, quote
 
@@ -37,7 +44,7 @@ def search(session: Session, query: str, *, limit: int, offset: int) -> list[sch
     if session.get_bind().dialect.name == "sqlite":
         statement = _sqlite_search(terms, limit=limit, offset=offset)
     else:
-        statement = _postgres_search(terms).limit(limit).offset(offset)
+        statement = _postgres_search(terms, limit=limit, offset=offset)
     rows = session.execute(statement).all()
     return [
         schemas.SearchHit(
@@ -108,40 +115,67 @@ def _sqlite_search(terms: list[Term], *, limit: int, offset: int) -> Select[Any]
     return _with_titles(statement.subquery())
 
 
-def _postgres_search(terms: list[Term]) -> Select[Any]:
-    """ts_rank over the same documents; quotes through their GIN indexes."""
+def _postgres_search(terms: list[Term], *, limit: int, offset: int) -> Select[Any]:
+    """ts_rank over the same documents; quotes through their GIN indexes.
+
+    As on SQLite, the page is chosen by score first and only its hits get a headline.
+    """
     words = [t for t in terms if not t.prefix]
     prefixes = [t for t in terms if t.prefix]
     branches: list[Select[Any]] = []
     for kind, documents in SEARCH_DOCUMENTS.items():
-        source = (
-            text(f"({documents})")
-            .columns(literal_column("id"), literal_column("title"), literal_column("body"))
-            .subquery(f"{kind}_documents")
-        )
-        # Quotes match on their text alone: the expression of their GIN indexes.
-        document: ColumnElement[str] = (
-            source.c.body if kind == "quote" else source.c.title + " " + source.c.body
-        )
+        source, vectors = _postgres_documents(kind, documents)
         # Words rank and highlight with the english configuration; prefixes with simple.
         groups = (("english", words), ("simple", prefixes))
         matched = [(config, tsquery(group)) for config, group in groups if group]
-        conditions = [to_vector(config, document).op("@@")(query) for config, query in matched]
-        scores = [func.ts_rank(to_vector(config, document), query) for config, query in matched]
-        first_config, first_query = matched[0]
-        headline = func.ts_headline(
-            literal_column(f"'{first_config}'"), source.c.body, first_query, HEADLINE_OPTIONS
-        )
+        conditions = [vectors[config].op("@@")(query) for config, query in matched]
+        scores = [func.ts_rank(vectors[config], query) for config, query in matched]
         branches.append(
             select(
                 literal(kind).label("kind"),
                 source.c.id.label("object_id"),
                 source.c.title.label("fts_title"),
-                headline.label("snippet"),
+                source.c.body,
                 sum(scores[1:], scores[0]).label("score"),
             ).where(*conditions)
         )
-    return _with_titles(union_all(*branches).subquery())
+    hits = union_all(*branches).subquery("hits")
+    page = (
+        select(hits)
+        .order_by(*_order(hits.c.score, hits.c.kind, hits.c.object_id))
+        .limit(limit)
+        .offset(offset)
+        .subquery("page")
+    )
+    config, query = ("english", tsquery(words)) if words else ("simple", tsquery(prefixes))
+    headline = func.ts_headline(literal_column(f"'{config}'"), page.c.body, query, HEADLINE_OPTIONS)
+    statement = select(
+        page.c.kind, page.c.object_id, page.c.fts_title, headline.label("snippet"), page.c.score
+    )
+    return _with_titles(statement.subquery())
+
+
+def _postgres_documents(kind: str, documents: str) -> tuple[Any, dict[str, ColumnElement[Any]]]:
+    """A kind's searchable documents and their tsvector per configuration.
+
+    Quotes bring their stored vectors (indexed by GIN); themes and layers, a few dozen rows,
+    are vectorised on the fly from their title and body.
+    """
+    if kind == "quote":
+        source = select(
+            quote.c.id,
+            literal("").label("title"),
+            quote.c.text.label("body"),
+            *(vector.label(config) for config, vector in QUOTE_VECTORS.items()),
+        ).subquery("quote_documents")
+        return source, {config: source.c[config] for config in QUOTE_VECTORS}
+    source = (
+        text(f"({documents})")
+        .columns(literal_column("id"), literal_column("title"), literal_column("body"))
+        .subquery(f"{kind}_documents")
+    )
+    document = source.c.title + " " + source.c.body
+    return source, {config: to_vector(config, document) for config in QUOTE_VECTORS}
 
 
 def _with_titles(hits: Any) -> Select[Any]:

@@ -5,8 +5,10 @@ the loader sorts them); on SQLite it becomes the rowid of each quote's full-text
 matches of a search come out of the FTS5 index already in report order. `layer_id`,
 `stakeholder_type_id` and `organisation_type_id` copy the theme's layer and the interview's
 types, so that a page or a count by those dimensions reads one table through a
-(column, position, id) index. The single-column indexes on theme_id, interview_id and report_id
-go: each is the prefix of a composite index that serves the same lookups.
+(column, position, id) index; `quote_tag.position` copies its quote's position, for the same
+read by tag through (tag_id, position, quote_id). The single-column indexes on quote's theme_id,
+interview_id and report_id and on quote_tag's tag_id go: each is the prefix of a composite
+index that serves the same lookups.
 
 Reviewed by hand. The columns are added nullable, filled from the rows already there, then made
 NOT NULL with their foreign keys (one table rebuild on SQLite, `migrations/env.py` turning
@@ -38,7 +40,14 @@ def upgrade() -> None:
     op.add_column("quote", sa.Column("seq", sa.Integer(), nullable=True))
     for column in (*COPIES, "organisation_type_id"):
         op.add_column("quote", sa.Column(column, sa.String(length=SLUG), nullable=True))
+    op.add_column("quote_tag", sa.Column("position", sa.Integer(), nullable=True))
     _fill()
+    with op.batch_alter_table("quote_tag", schema=None) as batch_op:
+        batch_op.alter_column("position", existing_type=sa.Integer(), nullable=False)
+        batch_op.create_index(
+            "ix_quote_tag_tag_id_position_quote_id", ["tag_id", "position", "quote_id"]
+        )
+        batch_op.drop_index("ix_quote_tag_tag_id")
     with op.batch_alter_table("quote", schema=None) as batch_op:
         batch_op.alter_column("seq", existing_type=sa.Integer(), nullable=False)
         for column in COPIES:
@@ -62,6 +71,10 @@ def _fill() -> None:
         "WHERE interview.id = quote.interview_id), "
         "organisation_type_id = (SELECT organisation_type_id FROM interview "
         "WHERE interview.id = quote.interview_id)"
+    )
+    op.execute(
+        "UPDATE quote_tag SET position = "
+        "(SELECT position FROM quote WHERE quote.id = quote_tag.quote_id)"
     )
     # Byte order of ids, as the loader's Python sort: PostgreSQL's default collation may differ.
     by_bytes = ' COLLATE "C"' if op.get_bind().dialect.name == "postgresql" else ""
@@ -94,3 +107,7 @@ def downgrade() -> None:
             batch_op.drop_constraint(f"fk_quote_{column}_{table}", type_="foreignkey")
         for column in ("seq", *COPIES, "organisation_type_id"):
             batch_op.drop_column(column)
+    with op.batch_alter_table("quote_tag", schema=None) as batch_op:
+        batch_op.create_index("ix_quote_tag_tag_id", ["tag_id"])
+        batch_op.drop_index("ix_quote_tag_tag_id_position_quote_id")
+        batch_op.drop_column("position")
