@@ -223,12 +223,46 @@ def page_keys(session: Session, params: QuoteListParams, filters: CompiledFilter
     limit = params.limit + 1
     if by_report_order and filters.terms and session.get_bind().dialect.name == "sqlite":
         return _search_page_keys(session, params, filters, limit)
+    text_condition = filters.text if filters.terms else None
+    if by_report_order and text_condition is not None and _rare(session, text_condition):
+        return _rare_search_page_keys(params, filters, text_condition, limit)
     one_value = any(len(ids) == 1 for ids in filters.ordered_values.values())
     if by_report_order and not one_value and (filters.ordered_values or filters.tags):
         return _merged_reads(params, filters, limit)
     sort_column = quote.c[params.sort.column]
     statement = select(sort_column.label("key"), quote.c.id).where(
         *filters.conditions, *_after(params, sort_column, quote.c.id)
+    )
+    return _ordered(statement, params.sort, limit)
+
+
+# Below this many matches a search's matches are collected and sorted; from it on, PostgreSQL
+# walks the quotes in order and checks each (it stops after ~limit / share-of-matches rows).
+RARE_MATCHES = 2000
+
+
+def _rare(session: Session, text_condition: ColumnElement[bool]) -> bool:
+    """Whether fewer than RARE_MATCHES quotes match: a bounded count, read off the GIN index.
+
+    PostgreSQL's planner guesses 0.5% for a word its statistics do not list, and with that
+    guess walks the whole table in order for a word that one quote has.
+    """
+    probe = select(quote.c.id).where(text_condition).limit(RARE_MATCHES).subquery()
+    return session.execute(select(func.count()).select_from(probe)).scalar_one() < RARE_MATCHES
+
+
+def _rare_search_page_keys(
+    params: QuoteListParams,
+    filters: CompiledFilters,
+    text_condition: ColumnElement[bool],
+    limit: int,
+) -> Select[Any]:
+    """A page of a rare search's matches: collected first (fewer than RARE_MATCHES), sorted."""
+    matches = select(quote.c.id).where(text_condition).cte("matches").prefix_with("MATERIALIZED")
+    statement = (
+        select(quote.c.position.label("key"), quote.c.id)
+        .select_from(matches.join(quote, quote.c.id == matches.c.id))
+        .where(*filters.id_conditions, *_after(params, quote.c.position, quote.c.id))
     )
     return _ordered(statement, params.sort, limit)
 
