@@ -31,6 +31,7 @@ from sqlalchemy import (
 
 from app.db import FTS_PREFIX_TABLE, FTS_TABLE
 from app.models import metadata
+from app.queries.dimensions import refresh_quote_counts
 from app.queries.fulltext import SEARCH_DOCUMENTS
 from app.seed_files import (
     SPECS,
@@ -94,6 +95,7 @@ def load_seeds(engine: Engine, seeds_dir: Path) -> LoadResult:
             return LoadResult(version, changed=False, counts=counts)
         write_rows(connection, rows)
         _rebuild_search_index(connection)
+        refresh_quote_counts(connection)
         _record_version(connection, version)
         connection.commit()
     return LoadResult(version, changed=True, counts=counts)

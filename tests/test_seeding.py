@@ -22,12 +22,17 @@ Doc = dict[str, Any]
 
 
 def table_columns(engine: Engine) -> dict[str, list[str]]:
-    """The columns each table of the models has in the database now (any revision)."""
+    """The model columns each table has in the database now (at any revision)."""
     inspector = inspect(engine)
+    present = set(inspector.get_table_names())
     return {
-        name: [column["name"] for column in inspector.get_columns(name)]
+        name: [
+            column["name"]
+            for column in inspector.get_columns(name)
+            if column["name"] in metadata.tables[name].c  # not PostgreSQL's search vectors
+        ]
         for name in metadata.tables
-        if name != "dataset_state"
+        if name != "dataset_state" and name in present
     }
 
 
@@ -345,3 +350,23 @@ def test_cli_seed_exits_non_zero_naming_the_problem(seeds_copy: Path, tmp_path: 
     ok = subprocess.run([*insights, "seed"], env=env, capture_output=True, text=True)
     assert ok.returncode == 0, ok.stderr
     assert "seeds loaded" in ok.stdout
+
+
+def test_a_reseed_recounts_the_stored_facet_counts(seeded: Engine, seeds_copy: Path) -> None:
+    def theme_counts() -> dict[str, int]:
+        page = client_for(seeded).get("/v1/quotes?limit=1&facet=theme").json()
+        return {value["value"]: value["count"] for value in page["facets"]["theme"]}
+
+    before = theme_counts()
+    moved: dict[str, str] = {}
+
+    def move_first_quote(document: Doc) -> None:
+        quote = document["quotes"][0]
+        moved["from"] = quote["theme"]
+        moved["to"] = quote["theme"] = next(t for t in before if t != quote["theme"])
+
+    edit(seeds_copy, "quotes.yaml", move_first_quote)
+    assert load_seeds(seeded, seeds_copy).changed is True
+    after = theme_counts()
+    assert after[moved["from"]] == before[moved["from"]] - 1
+    assert after[moved["to"]] == before[moved["to"]] + 1

@@ -15,6 +15,7 @@ interview: Table = metadata.tables["interview"]
 tag: Table = metadata.tables["tag"]
 quote: Table = metadata.tables["quote"]
 quote_tag: Table = metadata.tables["quote_tag"]
+quote_count: Table = metadata.tables["quote_count"]
 dataset_state: Table = metadata.tables["dataset_state"]
 
 # The table behind each filter dimension of the quote list.
