@@ -7,7 +7,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-import app.queries.quotes as quote_queries
+import app.queries.quote_pages as quote_pages
 from tests.conftest import client_for
 
 Json = dict[str, Any]
@@ -401,7 +401,7 @@ def matches(quote: Json, query: str, descendants: dict[str, set[str]]) -> bool:
 @pytest.mark.parametrize("sort", ["position", "-position"])
 # On PostgreSQL a search with few matches collects them; with many, walks in order: every
 # search here has few, so RARE_MATCHES = 1 makes them take the walk.
-@pytest.mark.parametrize("rare_matches", [quote_queries.RARE_MATCHES, 1])
+@pytest.mark.parametrize("rare_matches", [quote_pages.RARE_MATCHES, 1])
 def test_every_page_plan_walks_the_same_quotes_as_a_plain_filter(
     client: TestClient,
     engine: Engine,
@@ -421,7 +421,7 @@ def test_every_page_plan_walks_the_same_quotes_as_a_plain_filter(
         q["id"] for q in walk(client, "&".join(p for p in query.split("&") if p.startswith("q=")))
     }
     expected = [q for q in everything if q["id"] in searched and matches(q, query, descendants)]
-    monkeypatch.setattr(quote_queries, "RARE_MATCHES", rare_matches)
+    monkeypatch.setattr(quote_pages, "RARE_MATCHES", rare_matches)
     walked = walk(client_for(engine), f"{query}&sort={sort}", limit=3)  # its own response cache
     assert ids(walked) == ids(expected)
     assert expected, "a plan with no match proves nothing"

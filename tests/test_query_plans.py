@@ -23,7 +23,8 @@ from sqlalchemy.sql.expression import ClauseElement, Executable
 
 from app.db import make_engine
 from app.params import QuoteListParams
-from app.queries.quotes import compile_filters, page_keys
+from app.queries.quote_pages import page_keys
+from app.queries.quotes import compile_filters
 from app.queries.tables import quote
 from app.seeding import load_seeds
 from bench.generate import generate
