@@ -302,6 +302,8 @@ def _read_bulk_file(path: Path, spec: SeedFileSpec) -> SeedFile:
     """The bulk path: one JSON record a line, for corpora too large for YAML.
 
     Each record names its own report; validation and error locations are the YAML path's.
+    Pydantic parses and validates each line in one pass (`model_validate_json`); the line is
+    parsed again only to name the record of a problem.
     """
     label = f"seeds/{path.name}"
     if (path.parent / spec.filename).exists():
@@ -310,32 +312,41 @@ def _read_bulk_file(path: Path, spec: SeedFileSpec) -> SeedFile:
         raise SeedError([SeedProblem(label, "file is over the bulk size limit")])
     records: list[Record] = []
     problems: list[SeedProblem] = []
+    validate = spec.record.model_validate_json
     with path.open(encoding="utf-8", errors="strict") as lines:
         try:
             for index, line in enumerate(lines, start=1):
                 try:
-                    raw = json.loads(line)
-                except ValueError as exc:
-                    problems.append(SeedProblem(label, f"invalid JSON: {exc}", record=index))
-                    continue
-                try:
-                    records.append(spec.record.model_validate(raw))
+                    records.append(validate(line))
                 except ValidationError as exc:
-                    record_id = raw.get("id") if isinstance(raw, dict) else None
-                    problems.extend(
-                        SeedProblem(
-                            label,
-                            error["msg"],
-                            record=index,
-                            record_id=record_id if isinstance(record_id, str) else None,
-                            field=".".join(str(part) for part in error["loc"]) or None,
-                        )
-                        for error in exc.errors()
-                    )
-                if len(problems) > 100:
-                    break
+                    problems.extend(_line_problems(label, index, line, exc))
+                    if len(problems) > 100:
+                        break
         except UnicodeDecodeError as exc:
             problems.append(SeedProblem(label, f"not UTF-8 (byte {exc.start})"))
     if problems:
         raise SeedError(problems)
     return SeedFile(path=path, records=records, report=None)
+
+
+def _line_problems(label: str, index: int, line: str, exc: ValidationError) -> list[SeedProblem]:
+    """The problems of one bulk line: invalid JSON, or the fields that failed validation."""
+    errors = exc.errors()
+    if errors[0]["type"] == "json_invalid":
+        reason = errors[0]["msg"].removeprefix("Invalid JSON: ")
+        return [SeedProblem(label, f"invalid JSON: {reason}", record=index)]
+    try:
+        raw = json.loads(line)
+    except ValueError:  # a line Pydantic's parser takes and Python's refuses names no record
+        raw = None
+    record_id = raw.get("id") if isinstance(raw, dict) else None
+    return [
+        SeedProblem(
+            label,
+            error["msg"],
+            record=index,
+            record_id=record_id if isinstance(record_id, str) else None,
+            field=".".join(str(part) for part in error["loc"]) or None,
+        )
+        for error in errors
+    ]

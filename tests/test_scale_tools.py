@@ -7,12 +7,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
+import app.seeding
 from app.db import make_engine
 from app.queries.tables import quote
 from app.seed_files import SeedError
 from app.seeding import load_seeds
 from bench.generate import generate
 from tests.conftest import SEEDS_DIR, migrate
+from tests.test_seeding import assert_bulk_load_is_the_general_load
 
 
 @pytest.fixture(scope="module")
@@ -49,6 +51,13 @@ def test_a_generated_corpus_loads_through_the_bulk_path(
     engine.dispose()
 
 
+def test_a_first_load_of_a_corpus_writes_what_the_general_path_writes(
+    corpus: Path, fresh_database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(app.seeding, "BULK_ROWS", 2000)  # quotes and their tags: indexes after
+    assert_bulk_load_is_the_general_load(fresh_database_url, corpus, monkeypatch)
+
+
 def test_a_bad_bulk_line_names_file_record_and_field(corpus: Path, tmp_path: Path) -> None:
     broken = Path(shutil.copytree(corpus, tmp_path / "broken"))
     lines = (broken / "quotes.jsonl").read_text().splitlines()
@@ -69,3 +78,25 @@ def test_yaml_and_bulk_forms_cannot_both_exist(corpus: Path, tmp_path: Path) -> 
     shutil.copy(SEEDS_DIR / "quotes.yaml", both / "quotes.yaml")
     with pytest.raises(SeedError, match=r"both quotes\.yaml and quotes\.jsonl exist"):
         load_seeds(make_engine("sqlite://"), both)
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        pytest.param("{not json", r"record 7: invalid JSON: key must be a string", id="not-json"),
+        pytest.param("", r"record 7: invalid JSON: EOF while parsing", id="blank"),
+        pytest.param("[1, 2]", r"record 7: Input should be an object", id="not-an-object"),
+        pytest.param(
+            '{"id": "syn-q0000007", "position": 7}',
+            r"record 7 \(id 'syn-q0000007'\), field 'theme': Field required",
+            id="missing-fields",
+        ),
+    ],
+)
+def test_a_broken_bulk_line_is_named(corpus: Path, tmp_path: Path, line: str, message: str) -> None:
+    broken = Path(shutil.copytree(corpus, tmp_path / "broken"))
+    lines = (broken / "quotes.jsonl").read_text().splitlines()
+    lines[6] = line
+    (broken / "quotes.jsonl").write_text("\n".join(lines) + "\n")
+    with pytest.raises(SeedError, match=r"seeds/quotes.jsonl: " + message):
+        load_seeds(make_engine("sqlite://"), broken)

@@ -1,5 +1,6 @@
 """The seed loader: idempotent, upserting in place, and all-or-nothing on bad files."""
 
+import gc
 import shutil
 import subprocess
 import sys
@@ -13,9 +14,11 @@ import yaml
 from sqlalchemy import Engine, inspect, select, text
 
 import app.seed_files
+import app.seeding
+from app.db import make_engine
 from app.models import metadata
 from app.seed_files import SeedError
-from app.seeding import load_seeds
+from app.seeding import TABLE_ORDER, load_seeds
 from tests.conftest import SEEDS_DIR, client_for, migrate, seeded_engine
 
 Doc = dict[str, Any]
@@ -61,6 +64,61 @@ def snapshot(
             tuple(row) for row in connection.execute(text("SELECT data_version FROM dataset_state"))
         ]
     return tables
+
+
+def schema(engine: Engine) -> list[tuple[Any, ...]]:
+    """Every table, column, index and constraint as the database defines it, by name."""
+    if engine.dialect.name == "sqlite":
+        query = "SELECT type, tbl_name, name, sql FROM sqlite_master ORDER BY 1, 2, 3"
+    else:
+        query = (
+            "SELECT 'column', table_name, column_name, concat_ws(' ', data_type, "
+            "character_maximum_length, is_nullable, column_default, generation_expression) "
+            "FROM information_schema.columns WHERE table_schema = 'public' "
+            "UNION ALL SELECT 'index', tablename, indexname, indexdef FROM pg_indexes "
+            "WHERE schemaname = 'public' "
+            "UNION ALL SELECT 'constraint', conrelid::regclass::text, conname, "
+            "pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE connamespace = 'public'::regnamespace ORDER BY 1, 2, 3"
+        )
+    with engine.connect() as connection:
+        return [tuple(row) for row in connection.execute(text(query))]
+
+
+def empty_tables(engine: Engine) -> None:
+    """Delete every loaded row and the data version: the database a first load finds."""
+    with engine.begin() as connection:
+        for name in (*reversed(TABLE_ORDER), "dataset_state"):
+            connection.execute(text(f"DELETE FROM {name}"))
+
+
+def assert_bulk_load_is_the_general_load(
+    fresh_database_url: str, seeds: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A first load (COPY or plain executemany, indexes and foreign keys made after the rows)
+    writes the rows, search index and data version that the general, diffing path writes, and
+    leaves the schema exactly as the migrations made it."""
+    engine = make_engine(fresh_database_url)
+    migrate(engine)
+    migrated = schema(engine)
+    with monkeypatch.context() as general_path:
+        general_path.setattr(app.seeding, "_is_empty", lambda *_: False)
+        general = load_seeds(engine, seeds)
+    loaded = snapshot(engine)
+    empty_tables(engine)
+    bulk = load_seeds(engine, seeds)
+    assert gc.isenabled()  # paused for the load only
+    assert bulk == general
+    assert snapshot(engine) == loaded
+    assert schema(engine) == migrated
+    engine.dispose()
+
+
+def test_a_first_load_writes_what_the_general_path_writes(
+    fresh_database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(app.seeding, "BULK_ROWS", 0)  # every table: indexes after its rows
+    assert_bulk_load_is_the_general_load(fresh_database_url, SEEDS_DIR, monkeypatch)
 
 
 @pytest.fixture
