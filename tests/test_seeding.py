@@ -14,7 +14,7 @@ import yaml
 from sqlalchemy import Engine, inspect, select, text
 
 import app.seed_files
-import app.seeding
+import app.seed_writes
 from app.db import make_engine
 from app.models import metadata
 from app.seed_files import SeedError
@@ -102,7 +102,7 @@ def assert_bulk_load_is_the_general_load(
     migrate(engine)
     migrated = schema(engine)
     with monkeypatch.context() as general_path:
-        general_path.setattr(app.seeding, "_is_empty", lambda *_: False)
+        general_path.setattr(app.seed_writes, "_is_empty", lambda *_: False)
         general = load_seeds(engine, seeds)
     loaded = snapshot(engine)
     empty_tables(engine)
@@ -117,7 +117,7 @@ def assert_bulk_load_is_the_general_load(
 def test_a_first_load_writes_what_the_general_path_writes(
     fresh_database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(app.seeding, "BULK_ROWS", 0)  # every table: indexes after its rows
+    monkeypatch.setattr(app.seed_writes, "BULK_ROWS", 0)  # every table: indexes after its rows
     assert_bulk_load_is_the_general_load(fresh_database_url, SEEDS_DIR, monkeypatch)
 
 
