@@ -75,6 +75,11 @@ def parse_query(query: str) -> list[Term]:
     return terms[:MAX_TERMS]
 
 
+def split_terms(terms: list[Term]) -> tuple[list[Term], list[Term]]:
+    """The whole words and phrases (matched stemmed), and the prefixes (matched unstemmed)."""
+    return [t for t in terms if not t.prefix], [t for t in terms if t.prefix]
+
+
 def fts5_expression(terms: list[Term]) -> str:
     """An FTS5 MATCH expression: every term quoted, all of them required."""
     return " ".join(f'"{" ".join(t.words)}"' + ("*" if t.prefix else "") for t in terms)
@@ -88,8 +93,7 @@ def search_condition(
     On SQLite a quote's FTS5 rows have its `seq` as rowid: matching rowids are read straight
     off the index, without the stored columns.
     """
-    words = [term for term in terms if not term.prefix]
-    prefixes = [term for term in terms if term.prefix]
+    words, prefixes = split_terms(terms)
     conditions: list[ColumnElement[bool]] = []
     if dialect == "sqlite":
         for table, group in ((FTS_TABLE, words), (FTS_PREFIX_TABLE, prefixes)):

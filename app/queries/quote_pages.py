@@ -28,7 +28,7 @@ from app import schemas
 from app.db import FTS_PREFIX_TABLE, FTS_TABLE
 from app.params import QuoteListParams, QuoteSort, decode_cursor, encode_cursor
 from app.queries.dimensions import facets
-from app.queries.fulltext import fts5_expression, fts5_rowids
+from app.queries.fulltext import fts5_expression, fts5_rowids, split_terms
 from app.queries.quotes import (
     ORDERED_FILTERS,
     CompiledFilters,
@@ -144,7 +144,7 @@ def _merged_reads(params: QuoteListParams, filters: CompiledFilters, limit: int)
     else:
         # Read off (tag_id, position, quote_id); the other filters are checked on the quote.
         key, quote_id = quote_tag.c.position, quote_tag.c.quote_id
-        conditions = [*filters.by_id, *([filters.text] if filters.text is not None else [])]
+        conditions = filters.untagged_conditions
         arms = [
             _ordered(
                 select(key.label("key"), quote_id.label("id"))
@@ -192,8 +192,7 @@ def _search_page_keys(
     session: Session, params: QuoteListParams, filters: CompiledFilters, limit: int
 ) -> Select[Any]:
     """A searched page in report order on SQLite, read off the FTS5 matches in rowid order."""
-    words = [term for term in filters.terms if not term.prefix]
-    prefixes = [term for term in filters.terms if term.prefix]
+    words, prefixes = split_terms(filters.terms)
     name, rest = (FTS_TABLE, prefixes) if words else (FTS_PREFIX_TABLE, [])
     fts = table(name, column("rowid", Integer))
     conditions: list[Any] = [

@@ -129,6 +129,11 @@ class CompiledFilters:
         return [*self.id_conditions, *([self.text] if self.text is not None else [])]
 
     @property
+    def untagged_conditions(self) -> list[ColumnElement[bool]]:
+        """Every filter but the tags (for a read that starts from the tags)."""
+        return [*self.by_id, *([self.text] if self.text is not None else [])]
+
+    @property
     def id_conditions(self) -> list[ColumnElement[bool]]:
         """Every filter but the search."""
         return [*self.by_id, *([self.tagged] if self.tagged is not None else [])]

@@ -20,6 +20,7 @@ from app.queries.fulltext import (
     Term,
     fts5_expression,
     parse_query,
+    split_terms,
     tsquery,
 )
 from app.queries.fulltext import tsvector as to_vector
@@ -75,8 +76,7 @@ def _sqlite_search(terms: list[Term], *, limit: int, offset: int) -> Select[Any]
     The page is chosen first, by bm25 alone (ties in rowid order), so that snippets and titles
     are made for the page's hits only, not for every match of a common word.
     """
-    words = [t for t in terms if not t.prefix]
-    prefixes = [t for t in terms if t.prefix]
+    words, prefixes = split_terms(terms)
     main, other = (FTS_TABLE, FTS_PREFIX_TABLE) if words else (FTS_PREFIX_TABLE, None)
     conditions = [text(f"{main} MATCH :main_query")]
     params: dict[str, Any] = {"main_query": fts5_expression(words or prefixes)}
@@ -120,8 +120,7 @@ def _postgres_search(terms: list[Term], *, limit: int, offset: int) -> Select[An
 
     As on SQLite, the page is chosen by score first and only its hits get a headline.
     """
-    words = [t for t in terms if not t.prefix]
-    prefixes = [t for t in terms if t.prefix]
+    words, prefixes = split_terms(terms)
     branches: list[Select[Any]] = []
     for kind, documents in SEARCH_DOCUMENTS.items():
         source, vectors = _postgres_documents(kind, documents)
