@@ -1,5 +1,6 @@
 """`insights`: the command line for migrating, seeding and serving the API."""
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -64,10 +65,15 @@ def serve(
 ) -> None:
     """Serve the API with uvicorn."""
     settings = get_settings()
+    host, port = host or settings.host, port or settings.port
+    # The app (and every worker process) reads the address from the settings: with BASE_URL
+    # unset, links are built for the address actually served.
+    os.environ.update(HOST=host, PORT=str(port))
+    get_settings.cache_clear()
     uvicorn.run(
         "app.main:app",
-        host=host or settings.host,
-        port=port or settings.port,
+        host=host,
+        port=port,
         workers=workers or settings.workers,
         proxy_headers=False,
     )

@@ -21,9 +21,10 @@ class Settings(BaseSettings):
     seeds_dir: Path = Field(
         default=PROJECT_ROOT / "seeds", description="Folder holding the seed data files."
     )
-    base_url: str = Field(
-        default="http://127.0.0.1:8000",
-        description="Public base URL for absolute links (Link headers); never the Host header.",
+    base_url: str | None = Field(
+        default=None,
+        description="Public base URL of every absolute link (permalinks, feeds, Link headers, "
+        "oEmbed); unset: http://{HOST}:{PORT} of the running server. Never the Host header.",
     )
     host: str = Field(default="127.0.0.1", description="Address `insights serve` binds to.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port `insights serve` listens on.")

@@ -2,9 +2,10 @@
 
 from typing import Annotated, TypeVar
 
-from fastapi import Depends, Path
+from fastapi import Depends, Path, Request
 from sqlalchemy.orm import Session
 
+from app import urls
 from app.db import get_session
 from app.errors import NotFound
 
@@ -19,3 +20,9 @@ def found(value: T | None, kind: str, object_id: str) -> T:
     if value is None:
         raise NotFound(f"There is no {kind} with id {object_id!r}.")
     return value
+
+
+def next_link(request: Request, cursor: str) -> str:
+    """The `Link` header of the next page: this request's URL with `cursor`, under the base URL."""
+    query = request.url.include_query_params(cursor=cursor).query
+    return f'<{urls.with_query(request.url.path, query)}>; rel="next"'

@@ -16,8 +16,7 @@ from feedgen.feed import FeedGenerator
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
-from app import schemas
-from app.config import get_settings
+from app import schemas, urls
 from app.params import QuoteFilters
 from app.queries.catalogue import list_reports
 from app.queries.quotes import iter_quotes, quote_conditions
@@ -149,9 +148,7 @@ def load_feed(session: Session, filters: QuoteFilters, feed_format: FeedFormat) 
         for report in reports.values()
         if (report.id in filters.report if filters.report else report.quote_count > 0)
     ]
-    base = get_settings().base_url.rstrip("/")
-    query = canonical_query(filters)
-    self_url = f"{base}{feed_format.path}" + (f"?{query}" if query else "")
+    self_url = urls.with_query(feed_format.path, canonical_query(filters))
     titles = " and ".join(report.title for report in sources)
     return Feed(
         id=self_url,
@@ -159,19 +156,19 @@ def load_feed(session: Session, filters: QuoteFilters, feed_format: FeedFormat) 
         subtitle=f"Verbatim interview quotes from {titles or 'the reports'}, in report order "
         f"(at most {MAX_ITEMS}).",
         self_url=self_url,
-        home_url=f"{base}/",
+        home_url=urls.home(),
         updated=max(
             (midnight(r.published_on) for r in sources), default=midnight(date(1970, 1, 1))
         ),
         publisher=", ".join(dict.fromkeys(r.publisher for r in sources)) or "Insights API",
         rights=" ".join(report.credit for report in sources) or FEED_TITLE,
-        items=[feed_item(quote, reports[quote.report.id], base) for quote in quotes],
+        items=[feed_item(quote, reports[quote.report.id]) for quote in quotes],
     )
 
 
-def feed_item(quote: schemas.Quote, report: schemas.Report, base: str) -> FeedItem:
+def feed_item(quote: schemas.Quote, report: schemas.Report) -> FeedItem:
     """A quote as a feed item; its permalink is its id."""
-    permalink = f"{base}/quotes/{quote.id}"
+    permalink = urls.quote(quote.id)
     return FeedItem(
         id=permalink,
         url=permalink,
@@ -234,7 +231,7 @@ def json_feed(feed: Feed) -> bytes:
             for item in feed.items
         ],
         insights=JsonFeedExtension(
-            about=f"{feed.home_url}docs", id=feed.id, updated=feed.updated, rights=feed.rights
+            about=urls.docs(), id=feed.id, updated=feed.updated, rights=feed.rights
         ),
     )
     body = document.model_dump_json(by_alias=True)

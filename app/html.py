@@ -1,21 +1,19 @@
 """Server-rendered HTML: the Jinja2 environment, absolute URLs and JSON-LD for the web face.
 
 Autoescape protects only HTML text and quoted attribute values. JSON inside `<script>` is made
-safe by `json_script` (no `<`, `>` or `&` survives), and URLs are built here from the configured
-base URL with their path segments and query values percent-encoded, never from the Host header.
+safe by `json_script` (no `<`, `>` or `&` survives); every URL comes from `app.urls`, which
+templates reach as `urls`.
 """
 
 import json
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlencode
 
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from app import schemas
-from app.config import get_settings
+from app import schemas, urls
 from app.errors import PROBLEM_MEDIA_TYPE, PROBLEM_RESPONSES
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -39,37 +37,6 @@ NON_JSON_PROBLEMS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def absolute_url(path: str, query: dict[str, str] | None = None) -> str:
-    """`path` (already encoded) under the configured base URL, with an encoded query."""
-    url = get_settings().base_url.rstrip("/") + path
-    return f"{url}?{urlencode(query)}" if query else url
-
-
-def segment(value: str) -> str:
-    """One path segment, percent-encoded (an id can never add a `/`, `?` or `#`)."""
-    return quote(value, safe="")
-
-
-def quote_url(quote_id: str) -> str:
-    """The permalink page of a quote."""
-    return absolute_url(f"/quotes/{segment(quote_id)}")
-
-
-def embed_url(quote_id: str) -> str:
-    """The embeddable card of a quote."""
-    return absolute_url(f"/embed/quotes/{segment(quote_id)}")
-
-
-def theme_url(theme_id: str) -> str:
-    """The page of a theme."""
-    return absolute_url(f"/themes/{segment(theme_id)}")
-
-
-def layer_url(layer_id: str) -> str:
-    """The page of a layer."""
-    return absolute_url(f"/layers/{segment(layer_id)}")
-
-
 def feed_links(title: str, filters: dict[str, str] | None = None) -> list[dict[str, str]]:
     """Discovery links of the quote feeds (Atom, RSS, JSON Feed), optionally filtered."""
     kinds = (
@@ -79,7 +46,7 @@ def feed_links(title: str, filters: dict[str, str] | None = None) -> list[dict[s
     )
     return [
         {
-            "href": absolute_url(f"/feeds/quotes.{ext}", filters),
+            "href": urls.feed(f"/feeds/quotes.{ext}", filters),
             "type": media,
             "title": f"{title} ({name})",
         }
@@ -102,14 +69,7 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["json_script"] = json_script
-    env.globals.update(
-        absolute_url=absolute_url,
-        segment=segment,
-        quote_url=quote_url,
-        embed_url=embed_url,
-        theme_url=theme_url,
-        layer_url=layer_url,
-    )
+    env.globals["urls"] = urls
     return env
 
 
@@ -154,7 +114,7 @@ ICEBERG_BANDS: tuple[dict[str, Any], ...] = (
 
 def quotation_jsonld(quote: schemas.Quote, report: schemas.Report) -> dict[str, Any]:
     """schema.org/Quotation of a quote, for a `<script type="application/ld+json">`."""
-    url = quote_url(quote.id)
+    url = urls.quote(quote.id)
     return {
         "@context": "https://schema.org",
         "@type": "Quotation",
@@ -163,7 +123,7 @@ def quotation_jsonld(quote: schemas.Quote, report: schemas.Report) -> dict[str, 
         "text": quote.text,
         "inLanguage": "en",
         "creator": {"@type": "Person", "name": quote.attribution, "jobTitle": quote.role_title},
-        "about": {"@type": "Thing", "name": quote.theme.title, "url": theme_url(quote.theme.id)},
+        "about": {"@type": "Thing", "name": quote.theme.title, "url": urls.theme(quote.theme.id)},
         "keywords": [tag.name for tag in quote.tags],
         "isPartOf": {
             "@type": "Report",
@@ -211,7 +171,7 @@ def embed_iframe(quote: schemas.Quote, width: int, height: int) -> str:
             'style="border:0;max-width:100%" loading="lazy" '
             'referrerpolicy="strict-origin-when-cross-origin"></iframe>'
         ).format(
-            src=embed_url(quote.id),
+            src=urls.embed(quote.id),
             width=width,
             height=height,
             title=f"Quote: {quote.attribution} on {quote.theme.title}",

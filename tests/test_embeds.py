@@ -12,12 +12,13 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from app import urls
 from app.config import get_settings
 from app.main import create_app
 from tests.conftest import client_for
 
 Json = dict[str, Any]
-BASE = get_settings().base_url.rstrip("/")
+BASE = urls.base_url()
 PERMALINK = f"{BASE}/quotes/cgt-2026-q01"
 JSONLD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.DOTALL)
 

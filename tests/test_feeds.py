@@ -16,12 +16,12 @@ from httpx2 import Response
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from app import feeds
+from app import feeds, urls
 from app.config import get_settings
 from app.params import QuoteFilters
 
 Json = dict[str, Any]
-BASE = get_settings().base_url.rstrip("/")
+BASE = urls.base_url()
 PUBLISHED = date(2026, 2, 3)
 REPORT = "cgt-insights-2026"
 FORMATS = ("json", "atom", "rss")

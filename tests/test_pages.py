@@ -15,13 +15,13 @@ from fastapi.testclient import TestClient
 from markupsafe import escape
 from sqlalchemy import Engine
 
-from app.config import get_settings
+from app import urls
 from app.db import make_engine
 from app.seeding import load_seeds
 from tests.conftest import SEEDS_DIR, client_for, migrate
 
 Json = dict[str, Any]
-BASE = get_settings().base_url.rstrip("/")
+BASE = urls.base_url()
 PAGES = ["/", "/quotes/cgt-2026-q07", "/themes/fda-pathways", "/layers/a-bit-deeper"]
 FEED_TYPES = {
     "application/atom+xml": f"{BASE}/feeds/quotes.atom",

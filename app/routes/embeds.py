@@ -1,24 +1,21 @@
 """Embeds: a quote card for iframes, the partner widget script, and oEmbed discovery."""
 
-import re
 from pathlib import Path
 from typing import Annotated, Literal
-from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Query, Response
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
+from app import urls
 from app.config import get_settings
 from app.deps import ObjectId, SessionDep, found
 from app.errors import ApiError, NotFound
 from app.html import (
     NON_JSON_PROBLEMS,
-    absolute_url,
     embed_iframe,
     embed_size,
     quotation_jsonld,
-    quote_url,
     render,
 )
 from app.queries import catalogue
@@ -29,8 +26,6 @@ router = APIRouter(tags=["embeds"])
 
 JAVASCRIPT = "application/javascript; charset=utf-8"
 WIDGET_JS = (Path(__file__).resolve().parent.parent / "static" / "widget.js").read_bytes()
-# What a quote id may look like in an oEmbed URL: anything else is not one of our permalinks.
-QUOTE_PATH = re.compile(r"/quotes/([A-Za-z0-9][A-Za-z0-9_-]{0,199})")
 
 
 class UnsupportedFormat(ApiError):
@@ -77,7 +72,7 @@ def embed_quote(
         "embed.html",
         quote=quote,
         theme=theme,
-        permalink=quote_url(quote.id),
+        permalink=urls.quote(quote.id),
         jsonld=quotation_jsonld(quote, report),
     )
 
@@ -129,7 +124,7 @@ def oembed(
     """oEmbed for quote permalinks: an iframe of the quote's card (the URL is never fetched)."""
     if format != "json":
         raise UnsupportedFormat("Only the json format is supported.")
-    quote_id = _permalink_id(url)
+    quote_id = urls.quote_id_of_permalink(url)
     if quote_id is None:
         raise NotFound("The URL is not a quote permalink of this service.")
     quote = found(quote_queries.get_quote(session, quote_id), "quote", quote_id)
@@ -138,7 +133,7 @@ def oembed(
         version="1.0",
         type="rich",
         provider_name="Insights API",
-        provider_url=absolute_url("/"),
+        provider_url=urls.home(),
         title=f"{quote.attribution} on {quote.theme.title}",
         author_name=quote.attribution,
         html=embed_iframe(quote, width, height),
@@ -146,27 +141,3 @@ def oembed(
         height=height,
         cache_age=get_settings().cache_max_age_s,
     )
-
-
-def _permalink_id(url: str) -> str | None:
-    """The quote id of `{BASE_URL}/quotes/{id}` exactly: same scheme, host and port, no query,
-    no fragment, no dot segments or encoded characters; None for any other URL."""
-    base = urlsplit(get_settings().base_url.rstrip("/"))
-    try:
-        parts = urlsplit(url)
-        port, base_port = parts.port, base.port
-    except ValueError:
-        return None
-    if (
-        parts.scheme.lower() != base.scheme.lower()
-        or (parts.hostname or "") != (base.hostname or "")
-        or port != base_port
-        or parts.username is not None
-        or parts.password is not None
-        or parts.query
-        or parts.fragment
-        or not parts.path.startswith(base.path)
-    ):
-        return None
-    match = QUOTE_PATH.fullmatch(parts.path.removeprefix(base.path))
-    return match.group(1) if match else None

@@ -10,21 +10,17 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
-from app import schemas
+from app import schemas, urls
 from app.deps import ObjectId, SessionDep, found
 from app.html import (
     ICEBERG_BANDS,
     NON_JSON_PROBLEMS,
     WATERLINE_Y,
-    absolute_url,
     embed_iframe,
     embed_size,
     feed_links,
-    layer_url,
     quotation_jsonld,
-    quote_url,
     render,
-    theme_url,
 )
 from app.params import QuoteFilters
 from app.queries import catalogue
@@ -44,7 +40,7 @@ def home_page(session: SessionDep) -> HTMLResponse:
     report = _insights_report(session)
     return _page(
         "home.html",
-        canonical=absolute_url("/"),
+        canonical=urls.home(),
         credit=report.credit,
         report=report,
         bands=list(zip(layers, ICEBERG_BANDS, strict=False)),
@@ -64,14 +60,14 @@ def quote_page(session: SessionDep, quote_id: ObjectId) -> HTMLResponse:
         "report",
         quote.report.id,
     )
-    url = quote_url(quote.id)
+    url = urls.quote(quote.id)
     return _page(
         "quote.html",
         canonical=url,
         credit=report.credit,
         quote=quote,
         jsonld=quotation_jsonld(quote, report),
-        oembed_json=absolute_url("/oembed", {"url": url, "format": "json"}),
+        oembed_json=urls.oembed(url),
         iframe=embed_iframe(quote, *embed_size(quote)),
     )
 
@@ -83,7 +79,7 @@ def theme_page(session: SessionDep, theme_id: ObjectId) -> HTMLResponse:
     theme = found(themes[0] if themes else None, "theme", theme_id)
     return _page(
         "theme.html",
-        canonical=theme_url(theme.id),
+        canonical=urls.theme(theme.id),
         credit=_insights_report(session).credit,
         feeds=feed_links(f"Quotes on {theme.title}", {"theme": theme.id}),
         theme=theme,
@@ -100,7 +96,7 @@ def layer_page(session: SessionDep, layer_id: ObjectId) -> HTMLResponse:
         quotes_by_theme[quote.theme.id].append(quote)
     return _page(
         "layer.html",
-        canonical=layer_url(layer.id),
+        canonical=urls.layer(layer.id),
         credit=_insights_report(session).credit,
         feeds=feed_links(f"Quotes in {layer.name}", {"layer": layer.id}),
         layer=layer,

@@ -6,8 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from app import schemas
-from app.config import get_settings
-from app.deps import ObjectId, SessionDep, found
+from app.deps import ObjectId, SessionDep, found, next_link
 from app.errors import NotFound
 from app.params import QuoteFilters, QuoteListParams
 from app.queries import quotes as queries
@@ -26,7 +25,7 @@ def list_quotes(
     """List interview quotes, filtered, searched, sorted, paged by cursor, with facets."""
     page = quote_page(session, params)
     if page.next_cursor is not None:
-        response.headers["Link"] = f'<{next_url(request, page.next_cursor)}>; rel="next"'
+        response.headers["Link"] = next_link(request, page.next_cursor)
     return page
 
 
@@ -76,9 +75,3 @@ def daily_quote(
 def get_quote(session: SessionDep, quote_id: ObjectId) -> schemas.Quote:
     """One quote by id."""
     return found(queries.get_quote(session, quote_id), "quote", quote_id)
-
-
-def next_url(request: Request, cursor: str) -> str:
-    """The absolute URL of the next page: the configured base URL, never the Host header."""
-    query = request.url.include_query_params(cursor=cursor).query
-    return f"{get_settings().base_url.rstrip('/')}{request.url.path}?{query}"

@@ -6,8 +6,7 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from app import schemas
-from app.config import get_settings
-from app.deps import SessionDep
+from app.deps import SessionDep, next_link
 from app.queries.search import search
 
 router = APIRouter(prefix="/v1", tags=["search"])
@@ -41,9 +40,7 @@ def search_everything(
     next_cursor = None
     if len(hits) > params.limit and offset + params.limit < MAX_OFFSET:
         hits, next_cursor = hits[: params.limit], str(offset + params.limit)
-        query = request.url.include_query_params(cursor=next_cursor).query
-        link = f"{get_settings().base_url.rstrip('/')}{request.url.path}?{query}"
-        response.headers["Link"] = f'<{link}>; rel="next"'
+        response.headers["Link"] = next_link(request, next_cursor)
     return schemas.Page(items=hits[: params.limit], next_cursor=next_cursor)
 
 
