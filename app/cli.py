@@ -13,8 +13,8 @@ from sqlmodel import Session
 
 from app.config import PROJECT_ROOT, get_settings
 from app.db import get_engine
-from app.errors import NotFound
-from app.routes.exports import DEFAULT_REPORT, qdpx_archive
+from app.queries.exports import DEFAULT_REPORT, qdpx_project
+from app.render.qdpx import build_qdpx
 from app.seed_files import SeedError
 from app.seeding import load_seeds
 
@@ -86,11 +86,11 @@ def export_qdpx(
 ) -> None:
     """Write the report as a REFI-QDA project (NVivo, ATLAS.ti, MAXQDA), coded by theme."""
     with Session(get_engine()) as session:
-        try:
-            archive = qdpx_archive(session, report)
-        except NotFound as exc:
-            typer.echo(exc.detail, err=True)
-            sys.exit(1)
+        project = qdpx_project(session, report)
+    if project is None:
+        typer.echo(f"There is no coded report with id {report!r}.", err=True)
+        sys.exit(1)
+    archive = build_qdpx(project)
     file.write_bytes(archive)
     typer.echo(f"wrote {file} ({len(archive)} bytes)")
 

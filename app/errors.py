@@ -1,7 +1,13 @@
-"""One error shape: RFC 9457 problem details, raised as a small family and rendered here."""
+"""One error shape: RFC 9457 problem details, raised as one family of classes and rendered here.
+
+Every error the service can send is a subclass of `ApiError` that carries its status, title and
+type; the handlers, the middlewares and the OpenAPI document all take them from this list, so a
+refusal reads the same wherever it comes from.
+"""
 
 import logging
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -10,6 +16,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.queries.errors import InvalidQuery
 from app.schemas import Problem
 
 logger = logging.getLogger("insights.errors")
@@ -20,9 +27,11 @@ RETRY_AFTER_S = 5
 class ApiError(Exception):
     """An error the API reports to its client as a problem."""
 
-    status = 500
-    title = "Internal server error"
-    slug = "internal-error"
+    status: ClassVar[int] = 500
+    title: ClassVar[str] = "Internal server error"
+    slug: ClassVar[str] = "internal-error"
+    # What the OpenAPI document says of this response, on the routes that can send it.
+    description: ClassVar[str] = "An unexpected error."
 
     def __init__(
         self,
@@ -36,13 +45,45 @@ class ApiError(Exception):
         self.errors = errors
         self.headers = headers or {}
 
+    def response(self, path: str) -> JSONResponse:
+        """The problem details response, for a request to `path`."""
+        body: dict[str, Any] = {
+            "type": f"/problems/{self.slug}",
+            "title": self.title,
+            "status": self.status,
+            "detail": self.detail,
+            "instance": path,
+        }
+        if self.errors is not None:
+            body["errors"] = self.errors
+        return JSONResponse(
+            body, status_code=self.status, headers=self.headers, media_type=PROBLEM_MEDIA_TYPE
+        )
+
+
+class BadRequest(ApiError):
+    status, title, slug = 400, "Bad request", "bad-request"
+    description = "Bad request."
+
 
 class NotFound(ApiError):
     status, title, slug = 404, "Not found", "not-found"
+    description = "No object has this identifier."
+
+
+class MethodNotAllowed(ApiError):
+    status, title, slug = 405, "Method not allowed", "method-not-allowed"
+    description = "The API is read-only: GET and HEAD only."
+
+
+class NotAcceptable(ApiError):
+    status, title, slug = 406, "Not acceptable", "not-acceptable"
+    description = "No representation matches the Accept header."
 
 
 class InvalidParameter(ApiError):
     status, title, slug = 422, "Invalid parameter", "invalid-parameter"
+    description = "A parameter is invalid; `errors` lists each one."
 
     def __init__(self, location: list[str | int], message: str, kind: str = "value_error") -> None:
         super().__init__(message, errors=[{"loc": location, "msg": message, "type": kind}])
@@ -54,67 +95,85 @@ class InvalidParameter(ApiError):
         error.errors = errors
         return error
 
+    @classmethod
+    def listing(cls, errors: list[dict[str, Any]], note: str = "") -> "InvalidParameter":
+        """A 422 whose detail names where each error is: `Invalid value for: query.limit.`"""
+        where = ", ".join(".".join(map(str, e["loc"][1:])) or str(e["loc"][0]) for e in errors)
+        return cls.from_errors(f"Invalid value for: {where}{f' ({note})' if note else ''}.", errors)
+
+
+class RateLimited(ApiError):
+    status, title, slug = 429, "Too many requests", "rate-limited"
+    description = "Too many requests from this client; retry after `Retry-After` seconds."
+
+
+class UnsupportedFormat(ApiError):
+    status, title, slug = 501, "Not implemented", "unsupported-format"
+    description = "The format is not `json`."
+
 
 class ServiceUnavailable(ApiError):
     status, title, slug = 503, "Service unavailable", "service-unavailable"
+    description = "The database is unavailable; retry after `Retry-After` seconds."
+
+    @classmethod
+    def database(cls) -> "ServiceUnavailable":
+        """The database cannot answer now (down, restarting, or every connection busy)."""
+        return cls(
+            "The database is unavailable; retry shortly.",
+            headers={"Retry-After": str(RETRY_AFTER_S)},
+        )
 
 
-def problem_response(
-    request: Request,
-    status: int,
-    title: str,
-    slug: str,
-    detail: str,
-    *,
-    errors: list[dict[str, Any]] | None = None,
-    headers: dict[str, str] | None = None,
-) -> JSONResponse:
-    """Render a problem details response."""
-    body: dict[str, Any] = {
-        "type": f"/problems/{slug}",
-        "title": title,
-        "status": status,
-        "detail": detail,
-        "instance": request.url.path,
-    }
-    if errors is not None:
-        body["errors"] = errors
-    return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_MEDIA_TYPE)
+class HttpError(ApiError):
+    """A Starlette HTTP error of a status this family has no class for."""
+
+    title, slug = "Error", "error"
+
+    def __init__(self, status: int, detail: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(detail, headers=headers)
+        self.status = status  # type: ignore[misc]  # this one instance's status
+
+
+# Starlette raises these for routing (no such path, write verbs) and content negotiation.
+_BY_STATUS: dict[int, type[ApiError]] = {
+    cls.status: cls for cls in (BadRequest, NotFound, MethodNotAllowed, NotAcceptable)
+}
+# Documented on every route: what any request may meet.
+ROUTE_PROBLEMS: tuple[type[ApiError], ...] = (
+    BadRequest,
+    NotFound,
+    InvalidParameter,
+    RateLimited,
+    ServiceUnavailable,
+)
+
+
+def http_error(status: int, detail: Any, path: str, headers: Mapping[str, str] | None) -> ApiError:
+    """A Starlette HTTP error as a problem of this family."""
+    cls = _BY_STATUS.get(status)
+    headers = dict(headers or {})
+    if cls is MethodNotAllowed:
+        # Every GET route answers HEAD too (see app.http.etag).
+        return MethodNotAllowed(
+            "The API is read-only: use GET or HEAD.", headers={**headers, "Allow": "GET, HEAD"}
+        )
+    if cls is None:
+        return HttpError(status, detail if isinstance(detail, str) else "Error", headers)
+    if cls is NotFound and detail == "Not Found":
+        return NotFound(f"There is nothing at {path}.", headers=headers)
+    return cls(detail if isinstance(detail, str) else cls.title, headers=headers)
 
 
 async def _api_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ApiError)
-    return problem_response(
-        request,
-        exc.status,
-        exc.title,
-        exc.slug,
-        exc.detail,
-        errors=exc.errors,
-        headers=exc.headers,
-    )
-
-
-_HTTP_TITLES = {
-    400: ("Bad request", "bad-request"),
-    404: ("Not found", "not-found"),
-    405: ("Method not allowed", "method-not-allowed"),
-    406: ("Not acceptable", "not-acceptable"),
-}
+    return exc.response(request.url.path)
 
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    title, slug = _HTTP_TITLES.get(exc.status_code, ("Error", "error"))
-    detail = exc.detail if isinstance(exc.detail, str) else title
-    headers = dict(exc.headers or {})
-    if exc.status_code == 404 and detail == "Not Found":
-        detail = f"There is nothing at {request.url.path}."
-    if exc.status_code == 405:
-        # Every GET route answers HEAD too (see app.caching).
-        headers["Allow"] = "GET, HEAD"
-        detail = "The API is read-only: use GET or HEAD."
-    return problem_response(request, exc.status_code, title, slug, detail, headers=headers)
+    path = request.url.path
+    return http_error(exc.status_code, exc.detail, path, exc.headers).response(path)
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
@@ -123,28 +182,23 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
         {"loc": [str(part) for part in error["loc"]], "msg": error["msg"], "type": error["type"]}
         for error in exc.errors()
     ]
-    where = ", ".join(".".join(e["loc"][1:]) or e["loc"][0] for e in errors)
-    return problem_response(
-        request,
-        422,
-        "Invalid parameter",
-        "invalid-parameter",
-        f"Invalid value for: {where}.",
-        errors=errors,
-    )
+    return InvalidParameter.listing(errors).response(request.url.path)
+
+
+async def _invalid_query(request: Request, exc: Exception) -> JSONResponse:
+    # The query layer names the parameter; here it becomes a query-string location.
+    assert isinstance(exc, InvalidQuery)
+    errors = [
+        {"loc": ["query", parameter], "msg": message, "type": kind}
+        for parameter, message, kind in exc.problems
+    ]
+    return InvalidParameter.from_errors(exc.detail, errors).response(request.url.path)
 
 
 async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
     # No SQL, host names or driver messages go out: only that the database is unreachable.
     logger.warning("database unavailable: %s", exc.__class__.__name__)
-    return problem_response(
-        request,
-        503,
-        "Service unavailable",
-        "service-unavailable",
-        "The database is unavailable; retry shortly.",
-        headers={"Retry-After": str(RETRY_AFTER_S)},
-    )
+    return ServiceUnavailable.database().response(request.url.path)
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -152,19 +206,33 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(InvalidQuery, _invalid_query)
     app.add_exception_handler(OperationalError, _database_unavailable)
     app.add_exception_handler(PoolTimeoutError, _database_unavailable)
 
 
-def _problem(description: str) -> dict[str, Any]:
-    return {"model": Problem, "description": description}
+def openapi_problems(
+    *problems: type[ApiError], media_type: str | None = None
+) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI responses of these problems (default: every route's).
+
+    Without `media_type` FastAPI lists them under the route's JSON type, which `app.main` moves
+    to application/problem+json; routes that answer HTML, JavaScript or a feed name the problem
+    media type directly, since FastAPI would list them under the route's own.
+    """
+    if media_type is None:
+        return {
+            cls.status: {"model": Problem, "description": cls.description}
+            for cls in problems or ROUTE_PROBLEMS
+        }
+    return {
+        cls.status: {
+            "description": cls.description,
+            "content": {media_type: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        }
+        for cls in problems or ROUTE_PROBLEMS
+    }
 
 
-# Documented on every route; `app.main` moves their content to application/problem+json.
-PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
-    400: _problem("Bad request."),
-    404: _problem("No object has this identifier."),
-    422: _problem("A parameter is invalid; `errors` lists each one."),
-    429: _problem("Too many requests from this client; retry after `Retry-After` seconds."),
-    503: _problem("The database is unavailable; retry after `Retry-After` seconds."),
-}
+# Routes that answer HTML, JavaScript or a feed list their problems under the problem media type.
+NON_JSON_PROBLEMS = openapi_problems(media_type=PROBLEM_MEDIA_TYPE)

@@ -5,22 +5,17 @@ from typing import Any
 
 import fastapi_offline
 from fastapi import FastAPI
-from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
-from app.caching import ETagMiddleware
 from app.config import get_settings
 from app.db import get_engine
-from app.errors import PROBLEM_MEDIA_TYPE, PROBLEM_RESPONSES, install_error_handlers
-from app.guards import RejectNulMiddleware
-from app.response_cache import ResponseCacheMiddleware
+from app.errors import PROBLEM_MEDIA_TYPE, install_error_handlers, openapi_problems
+from app.http.stack import InsightsApp, install_middleware
 from app.routes import catalogue, embeds, exports, feeds, meta, pages, quotes, search, stats
-from app.security import install_security_headers
-from app.web import install_compression, install_rate_limit, install_trusted_hosts
 
 DESCRIPTION = """\
 A structured, read-only insights database of the Alliance for Health Policy's *Signature Seminar
@@ -30,14 +25,6 @@ Insights Report: Cell and Gene Therapy Policy* (February 2026): 62 verbatim inte
 Every object has a stable string id. Lists are `{"items": [...], "next_cursor": ...}`; errors
 are RFC 9457 `application/problem+json`.
 """
-EXPOSED_HEADERS = [
-    "ETag",
-    "Link",
-    "Retry-After",
-    "RateLimit-Limit",
-    "RateLimit-Remaining",
-    "RateLimit-Reset",
-]
 DOCS_ASSETS = Path(fastapi_offline.__file__).parent / "static"
 
 
@@ -45,13 +32,13 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     """Build the API on `engine` (default: the configured database's)."""
     settings = get_settings()
     engine = engine or get_engine()
-    app = FastAPI(
+    app = InsightsApp(
         title="Insights API",
         version="1.0.0",
         description=DESCRIPTION,
         docs_url=None,
         redoc_url=None,
-        responses=PROBLEM_RESPONSES,
+        responses=openapi_problems(),
         generate_unique_id_function=lambda route: route.name,
     )
     for router in (
@@ -68,25 +55,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
         app.include_router(router)
     app.state.engine = engine
     install_error_handlers(app)
-    # Middleware, innermost first: each layer wraps the ones added before it, so 304s,
-    # 429s and errors all pass through CORS and get the security headers.
-    app.add_middleware(RejectNulMiddleware)
-    app.add_middleware(ETagMiddleware, max_age=settings.cache_max_age_s)
-    install_compression(app)
-    # Outside tagging and compression, so a cache hit costs neither a hash nor a gzip pass.
-    app.add_middleware(ResponseCacheMiddleware, engine=engine)
-    install_rate_limit(app)
-    app.add_middleware(
-        CORSMiddleware,
-        allow_origins=settings.cors_allow_origins,
-        allow_credentials=False,
-        allow_methods=["GET", "HEAD", "OPTIONS"],
-        allow_headers=["*"],
-        expose_headers=EXPOSED_HEADERS,
-        max_age=86400,
-    )
-    install_trusted_hosts(app)
-    install_security_headers(app)
+    install_middleware(app, settings, engine)
     _mount_docs(app)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app

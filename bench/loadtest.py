@@ -67,6 +67,7 @@ def prepare_database() -> str:
 
 
 def main() -> int:
+    # Long because it is the whole run, step by step, as docs/reliability.md reports it.
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--connections", type=int, default=64)

@@ -51,6 +51,7 @@ def measure(base: str, path: str, connections: int, seconds: int) -> WrkResult:
 
 
 def main() -> int:
+    # Long because it is the whole run, step by step, as docs/benchmarks.md reports it.
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=32)

@@ -34,6 +34,7 @@ def timed(call: Callable[[], object]) -> float:
 
 
 def main() -> int:
+    # Long because it is the whole measurement, one query shape after another.
     engine = get_engine()
     rng = random.Random(7)
     with Session(engine) as session:

@@ -29,6 +29,7 @@ def uvicorn_server(
     ready_path: str = "/healthz",
 ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """`uvicorn app` on a free loopback port with the Dockerfile's server settings."""
+    # Long because the command line is spelled out one flag a line.
     port = free_port()
     command = [
         sys.executable,

@@ -70,6 +70,7 @@ def run_wrk(
     base: str, paths: list[str], *, connections: int, seconds: int, threads: int = 2
 ) -> WrkResult:
     """Load `base` with GETs cycling through `paths`."""
+    # Long because wrk's report is parsed here, field by field.
     script = LUA % {"paths": ", ".join(json.dumps(path) for path in paths)}
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
         handle.write(script)

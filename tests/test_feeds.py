@@ -16,9 +16,12 @@ from httpx2 import Response
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from app import feeds, urls
+from app import urls
 from app.config import get_settings
 from app.params import QuoteFilters
+from app.queries.catalogue import list_reports
+from app.queries.quotes import first_quotes
+from app.render import feeds
 
 Json = dict[str, Any]
 BASE = urls.base_url()
@@ -291,7 +294,10 @@ def test_feed_is_capped_to_the_first_quotes(
     assert feeds.MAX_ITEMS == 100
     monkeypatch.setattr(feeds, "MAX_ITEMS", 5)
     with Session(engine) as session:
-        feed = feeds.load_feed(session, QuoteFilters(), feeds.FeedFormat.atom)
+        quotes = first_quotes(session, QuoteFilters(), feeds.MAX_ITEMS)
+        feed = feeds.build_feed(
+            QuoteFilters(), quotes, list_reports(session), feeds.FeedFormat.atom
+        )
     assert [item.id for item in feed.items] == [
         f"{BASE}/quotes/cgt-2026-q{n:02d}" for n in range(1, 6)
     ]

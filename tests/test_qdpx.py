@@ -1,8 +1,8 @@
 """The REFI-QDA export: the seeded report's .qdpx, checked against the QDA-XML schema and data.
 
 The archive is read back independently of how it was built: codes, cases and selections are
-found through the GUIDs the XML itself gives, never through app.qdpx's GUID helper, so a wrong
-reference fails here however it was made.
+found through the GUIDs the XML itself gives, never through app.render.qdpx's GUID helper, so a
+wrong reference fails here however it was made.
 
 The schema lives outside the repository, in ``shared/refi-qda`` beside the repository's folder.
 Where it is missing the schema test is skipped, except on CI (``CI=true``), where it fails.
@@ -22,8 +22,8 @@ from lxml import etree
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from app.qdpx import QdpxProject, QdpxQuote, build_qdpx
 from app.queries.exports import qdpx_project
+from app.render.qdpx import QdpxProject, QdpxQuote, build_qdpx
 
 REPORT_ID: Final = "cgt-insights-2026"
 SCHEMA_PATH: Final = (

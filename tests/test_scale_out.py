@@ -20,7 +20,7 @@ import redis
 import yaml
 from sqlalchemy import Engine, text
 
-from app.ratelimit import KEY_PREFIX
+from app.http.rate_limit import KEY_PREFIX
 from app.seeding import load_seeds
 from bench.server import uvicorn_server
 from tests.conftest import SEEDS_DIR, new_database_url, seeded_engine

@@ -15,8 +15,8 @@ from sqlalchemy import Engine
 from starlette.types import Message, Scope
 
 from app.config import get_settings
+from app.http.rate_limit import KEY_PREFIX, MemoryStore, TrustedProxies, client_address, client_key
 from app.main import create_app
-from app.ratelimit import KEY_PREFIX, MemoryStore, TrustedProxies, client_address, client_key
 from tests.conftest import IN_CI
 
 REDIS_URL = os.environ.get("INSIGHTS_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")

@@ -1,4 +1,7 @@
-"""Statements for the small collections: reports, layers, themes, stakeholders, interviews, tags."""
+"""Statements for the small collections: reports, layers, themes, stakeholders, interviews, tags.
+It is long because it holds one short statement per collection, all built on the same count
+subqueries; a collection whose statements grow moves to a module of its own.
+"""
 
 from typing import Any
 
@@ -183,7 +186,10 @@ def _type_closure() -> Any:
 def list_stakeholder_types(
     session: Session, type_id: str | None = None
 ) -> list[schemas.StakeholderType]:
-    """The taxonomy in seed order; counts include each type's sub-types."""
+    """The taxonomy in seed order; counts include each type's sub-types.
+
+    Long because the counts and the parent and child links are one statement, read once.
+    """
     closure = _type_closure()
     counts = (
         select(

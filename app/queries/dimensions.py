@@ -24,8 +24,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from app import schemas
-from app.errors import InvalidParameter
 from app.params import Dimension, QuoteFilters
+from app.queries.errors import InvalidQuery
 from app.queries.quotes import quote_conditions
 from app.queries.tables import (
     interview,
@@ -162,7 +162,7 @@ def crosstab(
 ) -> schemas.Crosstab:
     """The matrix of quote counts by two dimensions under the filters, zero cells included."""
     if rows == cols:
-        raise InvalidParameter(["query", "cols"], "rows and cols must be different dimensions.")
+        raise InvalidQuery.of("cols", "rows and cols must be different dimensions.")
     conditions = quote_conditions(session, filters)
     row_values = dimension_values(session, rows)
     col_values = dimension_values(session, cols)

@@ -3,7 +3,6 @@
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.qdpx import QdpxInterview, QdpxLayer, QdpxProject, QdpxQuote, QdpxTheme
 from app.queries.tables import (
     dataset_state,
     interview,
@@ -14,10 +13,17 @@ from app.queries.tables import (
     stakeholder_type,
     theme,
 )
+from app.render.qdpx import QdpxInterview, QdpxLayer, QdpxProject, QdpxQuote, QdpxTheme
+
+# The report a REFI-QDA export holds unless told otherwise.
+DEFAULT_REPORT = "cgt-insights-2026"
 
 
 def qdpx_project(session: Session, report_id: str) -> QdpxProject | None:
-    """The report's text, codes, cases and coded quotes; None if it has no text."""
+    """The report's text, codes, cases and coded quotes; None if it has no text.
+
+    Long because it reads the whole project for one archive: one short statement per part.
+    """
     found = session.execute(select(report).where(report.c.id == report_id)).first()
     if found is None or found.full_text is None:
         return None

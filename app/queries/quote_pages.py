@@ -122,7 +122,10 @@ def _rare_search_page_keys(
 
 
 def _merged_reads(params: QuoteListParams, filters: CompiledFilters, limit: int) -> Select[Any]:
-    """The page as one ordered read per value of the filter with the fewest values, merged."""
+    """The page as one ordered read per value of the filter with the fewest values, merged.
+
+    Long because choosing the driving filter and building its reads are one decision.
+    """
     candidates = [(len(ids), name) for name, ids in filters.ordered_values.items()]
     if filters.tags:
         candidates.append((len(filters.tags), ""))  # "" sorts first: tags win a tie

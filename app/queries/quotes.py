@@ -1,6 +1,7 @@
 """Quote statements: the filters compiled to conditions on `quote`, one quote, a random quote, the
-quote of the day, and every quote in report order (for feeds and exports). A page of the list
-is planned in `app.queries.quote_pages`.
+quote of the day, and every quote in report order (for feeds and exports). It is long because
+all of them share one select and one row-to-model mapping, which belong beside the filters they
+serve. A page of the list is planned in `app.queries.quote_pages`.
 """
 
 import hashlib
@@ -9,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import islice
 from typing import Any
 
 from sqlalchemy import (
@@ -25,8 +27,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from app import schemas
-from app.errors import InvalidParameter
 from app.params import QuoteFilters
+from app.queries.errors import InvalidQuery
 from app.queries.fulltext import (
     Term,
     parse_query,
@@ -166,7 +168,7 @@ def quote_conditions(session: Session, filters: QuoteFilters) -> list[ColumnElem
 def text_search(session: Session, query: str) -> tuple[ColumnElement[bool], list[Term]]:
     """Quotes whose text matches `query`; nothing matches a query with no searchable term."""
     if "\x00" in query:
-        raise InvalidParameter(["query", "q"], "The search text contains a NUL character.")
+        raise InvalidQuery.of("q", "The search text contains a NUL character.")
     terms = parse_query(query)
     if not terms:
         return (false() if query.strip() else true()), terms
@@ -175,19 +177,25 @@ def text_search(session: Session, query: str) -> tuple[ColumnElement[bool], list
 
 
 def check_ids_exist(session: Session, dimensions: dict[str, list[str]]) -> None:
-    """Raise a 422 naming every filter value that is no known id."""
-    errors: list[dict[str, Any]] = []
+    """Raise InvalidQuery naming every filter value that is no known id."""
+    problems: list[tuple[str, str, str]] = []
     for name, values in dimensions.items():
         table = DIMENSION_TABLES[name]
         found = set(session.execute(select(table.c.id).where(table.c.id.in_(values))).scalars())
-        errors.extend(
-            {"loc": ["query", name], "msg": f"unknown {name} {value!r}", "type": "unknown_id"}
+        problems.extend(
+            (name, f"unknown {name} {value!r}", "unknown_id")
             for value in dict.fromkeys(values)
             if value not in found
         )
-    if errors:
-        detail = "; ".join(error["msg"] for error in errors)
-        raise InvalidParameter.from_errors(f"Unknown filter value: {detail}.", errors)
+    if problems:
+        detail = "; ".join(message for _, message, _ in problems)
+        raise InvalidQuery(f"Unknown filter value: {detail}.", problems)
+
+
+def first_quotes(session: Session, filters: QuoteFilters, limit: int) -> list[schemas.Quote]:
+    """The first `limit` quotes meeting the filters, in report order (a feed's items)."""
+    conditions = quote_conditions(session, filters)
+    return list(islice(iter_quotes(session, conditions, batch=limit), limit))
 
 
 def iter_quotes(

@@ -6,14 +6,14 @@ matches; the text is then HTML-escaped and only the sentinels become `<mark>` ta
 """
 
 import html
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, literal, literal_column, select, text, union_all
 from sqlalchemy.orm import Session
 
-from app import schemas
 from app.db import FTS_PREFIX_TABLE, FTS_TABLE
-from app.errors import InvalidParameter
+from app.queries.errors import InvalidQuery
 from app.queries.fulltext import (
     QUOTE_VECTORS,
     SEARCH_DOCUMENTS,
@@ -33,12 +33,23 @@ HEADLINE_OPTIONS = (
 )
 
 
-def search(session: Session, query: str, *, limit: int, offset: int) -> list[schemas.SearchHit]:
+@dataclass(frozen=True)
+class SearchMatch:
+    """One hit: what matched, its title, its marked snippet and its score."""
+
+    type: str
+    id: str
+    title: str
+    snippet: str
+    score: float
+
+
+def search(session: Session, query: str, *, limit: int, offset: int) -> list[SearchMatch]:
     """The best matches for `query`, best first; an empty list when it has no searchable term."""
     if "\x00" in query:
-        raise InvalidParameter(["query", "q"], "The search text contains a NUL character.")
+        raise InvalidQuery.of("q", "The search text contains a NUL character.")
     if not query.strip():
-        raise InvalidParameter(["query", "q"], "The search text is empty.")
+        raise InvalidQuery.of("q", "The search text is empty.")
     terms = parse_query(query)
     if not terms:
         return []
@@ -48,13 +59,12 @@ def search(session: Session, query: str, *, limit: int, offset: int) -> list[sch
         statement = _postgres_search(terms, limit=limit, offset=offset)
     rows = session.execute(statement).all()
     return [
-        schemas.SearchHit(
+        SearchMatch(
             type=row.kind,
             id=row.object_id,
             title=row.title,
             snippet=_mark(row.snippet),
             score=round(float(row.score), 6),
-            url=f"/v1/{row.kind}s/{row.object_id}",
         )
         for row in rows
     ]
@@ -72,6 +82,7 @@ def _order(score: ColumnElement[Any], kind: ColumnElement[str], object_id: Any) 
 
 def _sqlite_search(terms: list[Term], *, limit: int, offset: int) -> Select[Any]:
     """FTS5: rank and snippet from the stemmed table (the prefix table for prefix-only queries).
+    Long because the page and its snippets are two steps of one statement.
 
     The page is chosen first, by bm25 alone (ties in rowid order), so that snippets and titles
     are made for the page's hits only, not for every match of a common word.

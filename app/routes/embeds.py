@@ -10,26 +10,20 @@ from pydantic import BaseModel, Field
 from app import urls
 from app.config import get_settings
 from app.deps import ObjectId, SessionDep, found
-from app.errors import ApiError, NotFound
-from app.html import (
-    NON_JSON_PROBLEMS,
+from app.errors import NON_JSON_PROBLEMS, NotFound, UnsupportedFormat, openapi_problems
+from app.queries import catalogue
+from app.queries import quotes as quote_queries
+from app.render.html import (
     embed_iframe,
     embed_size,
     quotation_jsonld,
     render,
 )
-from app.queries import catalogue
-from app.queries import quotes as quote_queries
-from app.schemas import Problem
 
 router = APIRouter(tags=["embeds"])
 
 JAVASCRIPT = "application/javascript; charset=utf-8"
 WIDGET_JS = (Path(__file__).resolve().parent.parent / "static" / "widget.js").read_bytes()
-
-
-class UnsupportedFormat(ApiError):
-    status, title, slug = 501, "Not implemented", "unsupported-format"
 
 
 class OEmbed(BaseModel):
@@ -97,7 +91,7 @@ def embed_widget() -> Response:
     "/oembed",
     summary="oEmbed for a quote permalink",
     response_model=OEmbed,
-    responses={501: {"model": Problem, "description": "The format is not `json`."}},
+    responses=openapi_problems(UnsupportedFormat),
 )
 def oembed(
     session: SessionDep,
@@ -122,6 +116,7 @@ def oembed(
     ] = None,
 ) -> OEmbed:
     """oEmbed for quote permalinks: an iframe of the quote's card (the URL is never fetched)."""
+    # Long because of the parameters' declarations; the body is five steps.
     if format != "json":
         raise UnsupportedFormat("Only the json format is supported.")
     quote_id = urls.quote_id_of_permalink(url)

@@ -11,16 +11,20 @@ from sqlalchemy.orm import Session
 
 from app import schemas
 from app.deps import SessionDep, found
-from app.formats import BOM, CSV_MEDIA_TYPE, NDJSON_MEDIA_TYPE, QUOTE_COLUMNS, csv_lines, quote_row
 from app.params import QuoteFilters
-from app.qdpx import build_qdpx
-from app.queries.exports import qdpx_project
+from app.queries.exports import DEFAULT_REPORT, qdpx_project
 from app.queries.quotes import quote_batches, quote_conditions
+from app.render.qdpx import QDPX_MEDIA_TYPE, build_qdpx
+from app.render.tabular import (
+    BOM,
+    CSV_MEDIA_TYPE,
+    NDJSON_MEDIA_TYPE,
+    QUOTE_COLUMNS,
+    csv_lines,
+    quote_row,
+)
 
 router = APIRouter(tags=["exports"])
-
-QDPX_MEDIA_TYPE = "application/vnd.refi-qda+zip"
-DEFAULT_REPORT = "cgt-insights-2026"
 
 
 @router.get(
@@ -89,13 +93,9 @@ def stream_quotes(
 )
 def export_refi_qda(session: SessionDep) -> Response:
     """The report as a REFI-QDA project: NVivo, ATLAS.ti and MAXQDA open it already coded."""
+    project = found(qdpx_project(session, DEFAULT_REPORT), "coded report", DEFAULT_REPORT)
     return Response(
-        qdpx_archive(session),
+        build_qdpx(project),
         media_type=QDPX_MEDIA_TYPE,
         headers={"Content-Disposition": 'attachment; filename="cgt-insights-2026.qdpx"'},
     )
-
-
-def qdpx_archive(session: Session, report_id: str = DEFAULT_REPORT) -> bytes:
-    """The .qdpx bytes of a report (404 if it has no full text)."""
-    return build_qdpx(found(qdpx_project(session, report_id), "coded report", report_id))

@@ -7,9 +7,12 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy.orm import Session
 
 from app.deps import SessionDep
-from app.errors import PROBLEM_RESPONSES
-from app.feeds import FeedFormat, JsonFeed, feed_body
+from app.errors import NON_JSON_PROBLEMS
 from app.params import QuoteFilters
+from app.queries import catalogue
+from app.queries.quotes import first_quotes
+from app.render import feeds
+from app.render.feeds import FeedFormat, JsonFeed
 
 router = APIRouter(prefix="/feeds", tags=["feeds"])
 
@@ -20,17 +23,9 @@ class JsonFeedResponse(JSONResponse):
     media_type = FeedFormat.json.media_type
 
 
-# A JSON response class would document the problems under its own media type: keep them
-# under application/json, which app.main moves to application/problem+json as on every route.
 JSON_FEED_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"description": "A JSON Feed 1.1 document."},
-    **{
-        status: {
-            "description": response["description"],
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
-        }
-        for status, response in PROBLEM_RESPONSES.items()
-    },
+    **NON_JSON_PROBLEMS,
 }
 
 
@@ -45,8 +40,11 @@ def xml_responses(feed_format: FeedFormat, name: str) -> dict[int | str, dict[st
 
 
 def feed_response(session: Session, filters: QuoteFilters, feed_format: FeedFormat) -> Response:
-    """The whole feed with its Content-Length, so it gets an ETag like any other GET."""
-    return Response(feed_body(session, filters, feed_format), media_type=feed_format.media_type)
+    """The whole feed with its Content-Length, so it gets an ETag like any other GET; unknown
+    filter ids are a 422 before anything is built."""
+    quotes = first_quotes(session, filters, feeds.MAX_ITEMS)
+    feed = feeds.build_feed(filters, quotes, catalogue.list_reports(session), feed_format)
+    return Response(feeds.feed_body(feed, feed_format), media_type=feed_format.media_type)
 
 
 @router.get(

@@ -12,9 +12,12 @@ from sqlalchemy.orm import Session
 
 from app import schemas, urls
 from app.deps import ObjectId, SessionDep, found
-from app.html import (
+from app.errors import NON_JSON_PROBLEMS
+from app.params import QuoteFilters
+from app.queries import catalogue
+from app.queries import quotes as quote_queries
+from app.render.html import (
     ICEBERG_BANDS,
-    NON_JSON_PROBLEMS,
     WATERLINE_Y,
     embed_iframe,
     embed_size,
@@ -22,9 +25,6 @@ from app.html import (
     quotation_jsonld,
     render,
 )
-from app.params import QuoteFilters
-from app.queries import catalogue
-from app.queries import quotes as quote_queries
 
 router = APIRouter(tags=["pages"], default_response_class=HTMLResponse, responses=NON_JSON_PROBLEMS)
 ALL_QUOTES = "All quotes"

@@ -1,11 +1,12 @@
 """Ranked full-text search across quotes, themes and layers."""
 
+from dataclasses import asdict
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 
-from app import schemas
+from app import schemas, urls
 from app.deps import SessionDep, next_link
 from app.queries.search import search
 
@@ -41,7 +42,11 @@ def search_everything(
     if len(hits) > params.limit and offset + params.limit < MAX_OFFSET:
         hits, next_cursor = hits[: params.limit], str(offset + params.limit)
         response.headers["Link"] = next_link(request, next_cursor)
-    return schemas.Page(items=hits[: params.limit], next_cursor=next_cursor)
+    items = [
+        schemas.SearchHit(**asdict(hit), url=urls.api_object(hit.type, hit.id))
+        for hit in hits[: params.limit]
+    ]
+    return schemas.Page(items=items, next_cursor=next_cursor)
 
 
 def _offset(cursor: str | None) -> int:

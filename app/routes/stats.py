@@ -7,9 +7,9 @@ from fastapi.responses import Response
 
 from app import schemas
 from app.deps import SessionDep
-from app.formats import CSV_MEDIA_TYPE, crosstab_csv
 from app.params import CrosstabParams
 from app.queries.dimensions import crosstab
+from app.render.tabular import CSV_MEDIA_TYPE, crosstab_csv
 
 router = APIRouter(prefix="/v1/stats", tags=["analysis"])
 

@@ -1,4 +1,5 @@
 """Initial schema: reports, sections, layers, themes, stakeholders, interviews, quotes, tags.
+It is long because it is the whole first schema, written out table by table for review.
 
 Reviewed by hand. Besides the tables it creates the search index per dialect: FTS5 tables of
 quotes, themes and layers on SQLite, GIN expression indexes on PostgreSQL. `migrations/env.py`

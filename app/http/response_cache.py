@@ -7,7 +7,7 @@ changes it, and from that request on every old entry is unreachable. Nothing sta
 and there is nothing to invalidate by hand.
 
 Only responses the tagging layer marks as depending on the data alone are stored (see
-app.caching); errors and large bodies are not. Exports are never stored: they stream, and a
+app.http.etag); errors and large bodies are not. Exports are never stored: they stream, and a
 stream's whole body would have to be held.
 """
 
@@ -15,29 +15,20 @@ import logging
 import threading
 import time
 from collections import OrderedDict
-from dataclasses import dataclass
 
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, create_engine
 from sqlalchemy.pool import SingletonThreadPool
-from starlette.datastructures import Headers, MutableHeaders
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from app.caching import CACHEABLE_MARK, matches
+from app.http.asgi import Buffered, buffer_response, send_not_modified, send_whole
+from app.http.etag import CACHEABLE_MARK, matches
+from app.queries.meta import read_data_version
 
 logger = logging.getLogger("insights.cache")
 MAX_ENTRIES = 4096
 MAX_BODY_BYTES = 512 * 1024
 UNCACHED_PATHS = ("/healthz", "/readyz", "/docs", "/static/")
-
-
-@dataclass(frozen=True)
-class CachedResponse:
-    """A whole response, and whether it may be kept."""
-
-    status: int
-    headers: list[tuple[bytes, bytes]]
-    body: bytes
-    cacheable: bool = True
 
 
 class DataVersion:
@@ -73,14 +64,11 @@ class DataVersion:
             return None
         try:
             with self.probe.connect() as connection:
-                version = connection.execute(
-                    text("SELECT data_version FROM dataset_state WHERE id = 1")
-                ).scalar()
+                return read_data_version(connection)
         except Exception:  # an outage: let the route answer it with its 503
             logger.debug("data version unavailable", exc_info=True)
             self.retry_at = time.monotonic() + self.RETRY_AFTER_S
             return None
-        return str(version) if version else None
 
 
 class ResponseCacheMiddleware:
@@ -92,7 +80,7 @@ class ResponseCacheMiddleware:
     def __init__(self, app: ASGIApp, *, engine: Engine) -> None:
         self.app = app
         self.version = DataVersion(engine)
-        self.entries: OrderedDict[tuple[str, ...], CachedResponse] = OrderedDict()
+        self.entries: OrderedDict[tuple[str, ...], Buffered] = OrderedDict()
         self.lock = threading.Lock()
         self.current_version: str | None = None
 
@@ -108,14 +96,9 @@ class ResponseCacheMiddleware:
         if version is None:
             await self.app(scope, receive, send)
             return
+        head = scope["method"] == "HEAD"
         headers = Headers(scope=scope)
-        key = (
-            version,
-            scope["path"],
-            scope.get("query_string", b"").decode("latin-1"),
-            headers.get("accept", ""),
-            "gzip" if "gzip" in headers.get("accept-encoding", "") else "",
-        )
+        key = _key(version, scope, headers)
         response = self._get(key)
         if response is None:
             # Ask for the full body (no If-None-Match; GET for HEAD), to store it.
@@ -125,69 +108,26 @@ class ResponseCacheMiddleware:
                 if name.lower() != b"if-none-match"
             ]
             inner = {**scope, "method": "GET", "headers": forwarded}
-            response = await self._fetch(inner, receive, send, head=scope["method"] == "HEAD")
-            if response is None:
+            fetched = await buffer_response(self.app, inner, receive, send, head=head)
+            if fetched is None:
                 return  # a stream, already sent
-            if response.cacheable:
+            response, cacheable = _without_mark(fetched)
+            if cacheable:
                 self._put(key, response)
-        await self._reply(response, headers, send, head=scope["method"] == "HEAD")
-
-    async def _fetch(
-        self, scope: Scope, receive: Receive, send: Send, *, head: bool
-    ) -> CachedResponse | None:
-        """Run the app and collect its whole response; a stream is passed on as it comes."""
-        status, raw_headers, chunks = 500, [], []
-        streaming = False
-
-        async def collect(message: Message) -> None:
-            nonlocal status, raw_headers, streaming
-            if message["type"] == "http.response.start":
-                status, raw_headers = message["status"], message["headers"]
-                streaming = not any(name.lower() == b"content-length" for name, _ in raw_headers)
-                if streaming:
-                    await send(message)
-            elif message["type"] == "http.response.body":
-                if streaming:
-                    if not head or not message.get("more_body", False):
-                        await send({**message, "body": b""} if head else message)
-                else:
-                    chunks.append(message.get("body", b""))
-
-        await self.app(scope, receive, collect)
-        if streaming:
-            return None
-        mark = CACHEABLE_MARK.encode()
-        kept = [(name, value) for name, value in raw_headers if name.lower() != mark]
-        body = b"".join(chunks)
-        cacheable = status == 200 and len(kept) < len(raw_headers) and len(body) <= MAX_BODY_BYTES
-        return CachedResponse(status, kept, body, cacheable)
-
-    async def _reply(
-        self, response: CachedResponse, request: Headers, send: Send, *, head: bool
-    ) -> None:
-        """Send a stored response: 304 if the client's tag matches, no body for HEAD."""
-        headers = MutableHeaders(raw=list(response.headers))
-        etag = headers.get("etag")
-        if response.status == 200 and etag and matches(etag, request.get("if-none-match", "")):
-            for name in ("content-length", "content-type", "content-encoding"):
-                if name in headers:
-                    del headers[name]
-            await send({"type": "http.response.start", "status": 304, "headers": headers.raw})
-            await send({"type": "http.response.body", "body": b""})
+        etag = Headers(raw=response.headers).get("etag")
+        if response.status == 200 and etag and matches(etag, headers.get("if-none-match", "")):
+            await send_not_modified(send, response.headers)
             return
-        await send(
-            {"type": "http.response.start", "status": response.status, "headers": headers.raw}
-        )
-        await send({"type": "http.response.body", "body": b"" if head else response.body})
+        await send_whole(send, response, head=head)
 
-    def _get(self, key: tuple[str, ...]) -> CachedResponse | None:
+    def _get(self, key: tuple[str, ...]) -> Buffered | None:
         with self.lock:
             hit = self.entries.get(key)
             if hit is not None:
                 self.entries.move_to_end(key)
             return hit
 
-    def _put(self, key: tuple[str, ...], response: CachedResponse) -> None:
+    def _put(self, key: tuple[str, ...], response: Buffered) -> None:
         with self.lock:
             if key[0] != self.current_version:
                 # New data: the old entries can never be hit again.
@@ -196,3 +136,26 @@ class ResponseCacheMiddleware:
             self.entries[key] = response
             while len(self.entries) > MAX_ENTRIES:
                 self.entries.popitem(last=False)
+
+
+def _key(version: str, scope: Scope, headers: Headers) -> tuple[str, ...]:
+    """What a stored response is found by: the data version and what the response depends on."""
+    return (
+        version,
+        scope["path"],
+        scope.get("query_string", b"").decode("latin-1"),
+        headers.get("accept", ""),
+        "gzip" if "gzip" in headers.get("accept-encoding", "") else "",
+    )
+
+
+def _without_mark(response: Buffered) -> tuple[Buffered, bool]:
+    """The response without the tagging layer's mark, and whether the mark allows keeping it."""
+    mark = CACHEABLE_MARK.encode()
+    kept = [(name, value) for name, value in response.headers if name.lower() != mark]
+    cacheable = (
+        response.status == 200
+        and len(kept) < len(response.headers)
+        and len(response.body) <= MAX_BODY_BYTES
+    )
+    return Buffered(response.status, kept, response.body), cacheable

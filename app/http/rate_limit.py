@@ -19,7 +19,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
-from fastapi import Request
 from redis.asyncio import Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
@@ -27,7 +26,8 @@ from redis.commands.core import AsyncScript
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.errors import problem_response
+from app.errors import RateLimited
+from app.http.asgi import send_problem
 
 logger = logging.getLogger("insights.ratelimit")
 
@@ -254,15 +254,11 @@ class RateLimitMiddleware:
             "RateLimit-Reset": str(hit.reset_s),
         }
         if hit.count > self.limit:
-            response = problem_response(
-                Request(scope),
-                429,
-                "Too many requests",
-                "rate-limited",
+            refusal = RateLimited(
                 f"This client may make {self.limit} requests a minute; retry in {hit.reset_s} s.",
                 headers={**headers, "Retry-After": str(hit.reset_s)},
             )
-            await response(scope, receive, send)
+            await send_problem(scope, receive, send, refusal)
             return
 
         async def send_with_headers(message: Message) -> None:

@@ -9,17 +9,13 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from enum import StrEnum
-from itertools import islice
 from urllib.parse import urlencode
 
 from feedgen.feed import FeedGenerator
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy.orm import Session
 
 from app import schemas, urls
 from app.params import QuoteFilters
-from app.queries.catalogue import list_reports
-from app.queries.quotes import iter_quotes, quote_conditions
 
 MAX_ITEMS = 100
 FEED_TITLE = "Insights API: interview quotes"
@@ -130,22 +126,25 @@ class JsonFeed(BaseModel):
 # --- building ----------------------------------------------------------------------------------
 
 
-def feed_body(session: Session, filters: QuoteFilters, feed_format: FeedFormat) -> bytes:
-    """The whole feed document; unknown filter ids are a 422 before anything is built."""
-    feed = load_feed(session, filters, feed_format)
+def feed_body(feed: Feed, feed_format: FeedFormat) -> bytes:
+    """The whole feed document in its format."""
     if feed_format is FeedFormat.json:
         return json_feed(feed)
     return xml_feed(feed, rss=feed_format is FeedFormat.rss)
 
 
-def load_feed(session: Session, filters: QuoteFilters, feed_format: FeedFormat) -> Feed:
-    """The quotes matching the filters in report order (the first MAX_ITEMS), and feed metadata."""
-    conditions = quote_conditions(session, filters)
-    quotes = list(islice(iter_quotes(session, conditions, batch=MAX_ITEMS), MAX_ITEMS))
-    reports = {report.id: report for report in list_reports(session)}
+def build_feed(
+    filters: QuoteFilters,
+    quotes: list[schemas.Quote],
+    reports: list[schemas.Report],
+    feed_format: FeedFormat,
+) -> Feed:
+    """The feed of `quotes` (the first MAX_ITEMS matching `filters`, in report order), with the
+    metadata of the reports they come from."""
+    by_id = {report.id: report for report in reports}
     sources = [
         report
-        for report in reports.values()
+        for report in reports
         if (report.id in filters.report if filters.report else report.quote_count > 0)
     ]
     self_url = urls.with_query(feed_format.path, canonical_query(filters))
@@ -162,7 +161,7 @@ def load_feed(session: Session, filters: QuoteFilters, feed_format: FeedFormat) 
         ),
         publisher=", ".join(dict.fromkeys(r.publisher for r in sources)) or "Insights API",
         rights=" ".join(report.credit for report in sources) or FEED_TITLE,
-        items=[feed_item(quote, reports[quote.report.id]) for quote in quotes],
+        items=[feed_item(quote, by_id[quote.report.id]) for quote in quotes],
     )
 
 

@@ -1,11 +1,12 @@
 """Refusing input that no parameter can mean, before any route sees it."""
 
+from typing import Any
 from urllib.parse import parse_qsl
 
-from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from app.errors import problem_response
+from app.errors import InvalidParameter
+from app.http.asgi import send_problem
 
 NUL_MESSAGE = "contains a NUL character, which no parameter accepts"
 
@@ -24,20 +25,12 @@ class RejectNulMiddleware:
         if scope["type"] == "http":
             locations = _nul_locations(scope)
             if locations:
-                errors = [
+                errors: list[dict[str, Any]] = [
                     {"loc": location, "msg": NUL_MESSAGE, "type": "nul_character"}
                     for location in locations
                 ]
-                where = ", ".join(".".join(e["loc"][1:]) or e["loc"][0] for e in errors)
-                response = problem_response(
-                    Request(scope),
-                    422,
-                    "Invalid parameter",
-                    "invalid-parameter",
-                    f"Invalid value for: {where} ({NUL_MESSAGE}).",
-                    errors=errors,
-                )
-                await response(scope, receive, send)
+                refusal = InvalidParameter.listing(errors, NUL_MESSAGE)
+                await send_problem(scope, receive, send, refusal)
                 return
         await self.app(scope, receive, send)
 

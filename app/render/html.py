@@ -14,9 +14,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from app import schemas, urls
-from app.errors import PROBLEM_MEDIA_TYPE, PROBLEM_RESPONSES
 
-TEMPLATES_DIR = Path(__file__).parent / "templates"
+TEMPLATES_DIR = Path(__file__).parent.parent / "templates"
 # In a JSON string these are the characters that could end a <script> element or start markup.
 _JSON_SCRIPT_ESCAPES = {
     ord("<"): "\\u003c",
@@ -24,16 +23,6 @@ _JSON_SCRIPT_ESCAPES = {
     ord("&"): "\\u0026",
     0x2028: "\\u2028",
     0x2029: "\\u2029",
-}
-
-# Problem responses of routes that answer HTML or JavaScript: FastAPI would list them under the
-# route's own media type, so they name application/problem+json and the Problem schema directly.
-NON_JSON_PROBLEMS: dict[int | str, dict[str, Any]] = {
-    status: {
-        "description": spec["description"],
-        "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
-    }
-    for status, spec in PROBLEM_RESPONSES.items()
 }
 
 

@@ -2,11 +2,8 @@
 
 import re
 
-from fastapi import FastAPI
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
-from app.config import get_settings
 
 # Pages of our own that are HTML even when a 304 or an error carries no text/html type.
 HTML_PAGE_PATH = re.compile(r"/(?:|quotes/[^/]*|themes/[^/]*|layers/[^/]*)")
@@ -82,18 +79,3 @@ class SecurityHeadersMiddleware:
         ):
             return PAGE_POLICY
         return API_POLICY
-
-
-def install_security_headers(app: FastAPI) -> None:
-    """Add the security headers fit for each kind of page; embeds may be framed, nothing else.
-
-    The layer wraps the whole middleware stack, outside even Starlette's ServerErrorMiddleware,
-    so the 500s of unhandled exceptions carry the headers too.
-    """
-    policy = embed_policy(get_settings().embed_frame_ancestors)  # a bad setting fails here
-    build_stack = app.build_middleware_stack
-
-    def build_with_headers() -> ASGIApp:
-        return SecurityHeadersMiddleware(build_stack(), embed_policy=policy)
-
-    app.build_middleware_stack = build_with_headers  # type: ignore[method-assign]

@@ -1,4 +1,6 @@
-"""A REFI-QDA project (.qdpx) of the report: NVivo, ATLAS.ti and MAXQDA open it already coded."""
+"""A REFI-QDA project (.qdpx) of the report: NVivo, ATLAS.ti and MAXQDA open it already coded.
+It is long because the QDA-XML document is written in one place, element by element in the
+order the schema fixes, beside the checks that keep every offset and GUID consistent."""
 
 import io
 import re
@@ -72,6 +74,7 @@ class QdpxProject:
 # Building the archive
 # ---------------------------------------------------------------------------------------------
 
+QDPX_MEDIA_TYPE: Final = "application/vnd.refi-qda+zip"
 QDA_NAMESPACE: Final = "urn:QDA-XML:project:1.0"
 ORIGIN: Final = "Insights API"
 USER_NAME: Final = "Insights API"
@@ -145,6 +148,7 @@ def _xml_strings(project: QdpxProject) -> Iterator[tuple[str, str, str]]:
 
 def check_project(project: QdpxProject) -> None:
     """Raise ValueError unless every reference resolves and every quote's offsets give its text.
+    Long because it is one list of checks, each a few lines.
 
     Positions in a PlainTextSelection are Unicode code point offsets into the plain text (REFI-QDA
     1.5, section 10.2), which is what Python str offsets are; a quote whose slice of the report
@@ -202,7 +206,11 @@ def _description(parent: ET.Element, text: str) -> None:
 
 
 def project_xml(project: QdpxProject) -> bytes:
-    """project.qde: the QDA-XML document, its elements in the order Project-mrt2019.xsd demands."""
+    """project.qde: the QDA-XML document, its elements in the order Project-mrt2019.xsd demands.
+
+    Long because the schema fixes one order for the whole document: split, it would be read
+    across functions in that same order.
+    """
     user = guid("user", "insights-api")
     created = _xsd_datetime(project.created_at)
     root = ET.Element(

@@ -1,0 +1,116 @@
+"""The whole HTTP stack, installed by one function in one order.
+
+Outermost first, and why each layer stands where it does:
+
+1. Security headers: outside even Starlette's ServerErrorMiddleware, so the 500 of an
+   unhandled exception carries them too, as does every refusal below.
+2. Trusted hosts: a request for a Host we do not serve is refused before anything is counted.
+3. CORS: every answer below it (429s, 304s, problems) carries the CORS headers, so partner
+   scripts can read errors and rate-limit headers.
+4. Rate limit: counts every request that reaches the API, cache hits included.
+5. Response cache: outside compression and tagging, so a hit costs neither a gzip pass nor a
+   hash (both are stored with the body).
+6. Compression: gzips what tagging and the routes produce.
+7. ETag and conditional requests: tags the identity body, answers HEAD and 304.
+8. NUL guard: innermost, so the refusal is tagged and compressed like any response.
+
+Exceptions the routes raise become problems in FastAPI's ExceptionMiddleware, inside all of these.
+"""
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from sqlalchemy import Engine
+from starlette.middleware import Middleware
+from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES
+from starlette.types import ASGIApp
+
+from app.config import Settings
+from app.http.compression import VaryingGZipMiddleware
+from app.http.etag import ETagMiddleware
+from app.http.nul_guard import RejectNulMiddleware
+from app.http.rate_limit import HitStore, MemoryStore, RateLimitMiddleware, RedisStore
+from app.http.response_cache import ResponseCacheMiddleware
+from app.http.security_headers import SecurityHeadersMiddleware, embed_policy
+from app.http.trusted_hosts import ProblemTrustedHostMiddleware
+from app.render.qdpx import QDPX_MEDIA_TYPE
+
+EXPOSED_HEADERS = [
+    "ETag",
+    "Link",
+    "Retry-After",
+    "RateLimit-Limit",
+    "RateLimit-Remaining",
+    "RateLimit-Reset",
+]
+
+
+class InsightsApp(FastAPI):
+    """FastAPI with room for layers outside Starlette's ServerErrorMiddleware."""
+
+    outermost: list[Middleware]
+
+    def build_middleware_stack(self) -> ASGIApp:
+        stack = super().build_middleware_stack()
+        for cls, args, kwargs in reversed(getattr(self, "outermost", [])):
+            stack = cls(stack, *args, **kwargs)
+        return stack
+
+
+def install_middleware(app: InsightsApp, settings: Settings, engine: Engine) -> None:
+    """Install every HTTP layer, configured from `settings`; a bad setting fails here."""
+    app.outermost = [
+        Middleware(
+            SecurityHeadersMiddleware, embed_policy=embed_policy(settings.embed_frame_ancestors)
+        )
+    ]
+    layers = [
+        *_trusted_hosts(settings),
+        Middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_allow_origins,
+            allow_credentials=False,
+            allow_methods=["GET", "HEAD", "OPTIONS"],
+            allow_headers=["*"],
+            expose_headers=EXPOSED_HEADERS,
+            max_age=86400,
+        ),
+        *_rate_limit(settings),
+        Middleware(ResponseCacheMiddleware, engine=engine),
+        Middleware(
+            VaryingGZipMiddleware,
+            minimum_size=settings.gzip_min_bytes,
+            # A .qdpx export is already a zip archive.
+            exclude_content_types=(*DEFAULT_EXCLUDED_CONTENT_TYPES, QDPX_MEDIA_TYPE),
+        ),
+        Middleware(ETagMiddleware, max_age=settings.cache_max_age_s),
+        Middleware(RejectNulMiddleware),
+    ]
+    # add_middleware puts each layer outside the ones added before it: innermost first.
+    for cls, args, kwargs in reversed(layers):
+        app.add_middleware(cls, *args, **kwargs)
+
+
+def _trusted_hosts(settings: Settings) -> list[Middleware]:
+    hosts = settings.trusted_hosts
+    if "*" in hosts:
+        return []
+    ProblemTrustedHostMiddleware(_never_called, allowed_hosts=hosts)  # a bad pattern fails now
+    return [Middleware(ProblemTrustedHostMiddleware, allowed_hosts=hosts)]
+
+
+def _rate_limit(settings: Settings) -> list[Middleware]:
+    if not settings.rate_limit_enabled:
+        return []
+    store: HitStore = RedisStore(settings.redis_url) if settings.redis_url else MemoryStore()
+    return [
+        Middleware(
+            RateLimitMiddleware,
+            limit=settings.rate_limit_per_minute,
+            store=store,
+            trusted_proxies=settings.trusted_proxies,
+        )
+    ]
+
+
+async def _never_called(*_: object) -> None:
+    """The app behind the startup check of the host patterns, which serves nothing."""

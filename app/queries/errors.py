@@ -1,0 +1,19 @@
+"""What the query layer refuses: a request it cannot answer, named by parameter, not by HTTP.
+
+The route layer (`app.errors`) turns it into a 422 problem; another caller (the command line, a
+tool) may say it its own way.
+"""
+
+
+class InvalidQuery(ValueError):
+    """Parameters the query layer cannot answer: each problem is (parameter, message, kind)."""
+
+    def __init__(self, detail: str, problems: list[tuple[str, str, str]]) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.problems = problems
+
+    @classmethod
+    def of(cls, parameter: str, message: str) -> "InvalidQuery":
+        """One parameter's problem, which is also the detail."""
+        return cls(message, [(parameter, message, "value_error")])
