@@ -82,7 +82,7 @@ def embed(quote_id: str) -> str:
     return absolute(f"/embed/quotes/{segment(quote_id)}")
 
 
-def oembed(permalink: str) -> str:
+def oembed_lookup(permalink: str) -> str:
     """The oEmbed lookup of a permalink, as the permalink page advertises it."""
     return absolute("/oembed", {"url": permalink, "format": "json"})
 

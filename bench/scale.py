@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from app.db import get_engine
 from app.params import Dimension, QuoteListParams
 from app.queries.dimensions import facets
-from app.queries.quote_pages import quote_page
+from app.queries.quote_pages import read_quote_page
 from app.queries.quotes import quote_conditions
 from app.queries.search import search
 from app.queries.tables import interview, quote, stakeholder_type, theme
@@ -51,24 +51,28 @@ def main() -> int:
             .limit(1)
         ).one()
         scenarios: dict[str, Callable[[], object]] = {
-            "page of 20 by stakeholder type": lambda: quote_page(
+            "page of 20 by stakeholder type": lambda: read_quote_page(
                 session, QuoteListParams(stakeholder_type=[rng.choice(types)])
             ),
-            "page of 20 by theme": lambda: quote_page(
+            "page of 20 by theme": lambda: read_quote_page(
                 session, QuoteListParams(theme=[rng.choice(themes)])
             ),
-            "page of 20 by a parent type (payer: 2 sub-types)": lambda: quote_page(
+            "page of 20 by a parent type (payer: 2 sub-types)": lambda: read_quote_page(
                 session, QuoteListParams(stakeholder_type=["payer"])
             ),
-            "page of 20 by tag": lambda: quote_page(session, QuoteListParams(tag=["medicaid"])),
-            "q= in report order (10% match)": lambda: quote_page(
+            "page of 20 by tag": lambda: read_quote_page(
+                session, QuoteListParams(tag=["medicaid"])
+            ),
+            "q= in report order (10% match)": lambda: read_quote_page(
                 session, QuoteListParams(q="access")
             ),
-            "q= in report order (1 match)": lambda: quote_page(session, QuoteListParams(q=rare)),
-            "q= (10% match) and a stakeholder type": lambda: quote_page(
+            "q= in report order (1 match)": lambda: read_quote_page(
+                session, QuoteListParams(q=rare)
+            ),
+            "q= (10% match) and a stakeholder type": lambda: read_quote_page(
                 session, QuoteListParams(q="access", stakeholder_type=[rng.choice(types)])
             ),
-            "q= (10% match) and one interview": lambda: quote_page(
+            "q= (10% match) and one interview": lambda: read_quote_page(
                 session, QuoteListParams(q="access", interview=[rng.choice(interviews)])
             ),
             "ranked /v1/search (10% match)": lambda: search(session, "access", limit=21, offset=0),
@@ -84,10 +88,10 @@ def main() -> int:
                 quote_conditions(session, QuoteListParams(q="access")),
                 [Dimension.stakeholder_type, Dimension.layer],
             ),
-            "1,000th page of a cursor walk": lambda: quote_page(
+            "1,000th page of a cursor walk": lambda: read_quote_page(
                 session, QuoteListParams(cursor=f"{deep.position}.{deep.id}")
             ),
-            "first page": lambda: quote_page(session, QuoteListParams()),
+            "first page": lambda: read_quote_page(session, QuoteListParams()),
         }
         print(f"{engine.dialect.name}, {total} quotes, {RUNS} runs each after one warm-up\n")
         print("| query | p50 ms | p95 ms |")

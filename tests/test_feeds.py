@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from app import urls
 from app.config import get_settings
 from app.params import QuoteFilters
-from app.queries.catalogue import list_reports
+from app.queries.catalogue import read_reports
 from app.queries.quotes import first_quotes
 from app.render import feeds
 
@@ -296,7 +296,7 @@ def test_feed_is_capped_to_the_first_quotes(
     with Session(engine) as session:
         quotes = first_quotes(session, QuoteFilters(), feeds.MAX_ITEMS)
         feed = feeds.build_feed(
-            QuoteFilters(), quotes, list_reports(session), feeds.FeedFormat.atom
+            QuoteFilters(), quotes, read_reports(session), feeds.FeedFormat.atom
         )
     assert [item.id for item in feed.items] == [
         f"{BASE}/quotes/cgt-2026-q{n:02d}" for n in range(1, 6)

@@ -38,7 +38,7 @@ def _n(column: Any) -> ColumnElement[int]:
 # --- reports -----------------------------------------------------------------------------------
 
 
-def list_reports(session: Session, report_id: str | None = None) -> list[schemas.Report]:
+def read_reports(session: Session, report_id: str | None = None) -> list[schemas.Report]:
     """Reports by publication date, each with its number of quotes."""
     counts = _count_by(quote.c.report_id)
     statement_ = (
@@ -54,9 +54,9 @@ def list_reports(session: Session, report_id: str | None = None) -> list[schemas
     ]
 
 
-def get_report(session: Session, report_id: str) -> schemas.ReportDetail | None:
+def read_report(session: Session, report_id: str) -> schemas.ReportDetail | None:
     """A report with its methodology, sections and statements."""
-    found = list_reports(session, report_id)
+    found = read_reports(session, report_id)
     if not found:
         return None
     row = session.execute(select(report).where(report.c.id == report_id)).one()
@@ -76,7 +76,7 @@ def get_report(session: Session, report_id: str) -> schemas.ReportDetail | None:
     )
 
 
-def get_report_text(session: Session, report_id: str) -> str | None:
+def read_report_text(session: Session, report_id: str) -> str | None:
     """The cleaned full text of a report, if stored."""
     return session.execute(select(report.c.full_text).where(report.c.id == report_id)).scalar()
 
@@ -88,7 +88,7 @@ def _quotes_per_theme() -> Any:
     return _count_by(quote.c.theme_id)
 
 
-def list_layers(session: Session, layer_id: str | None = None) -> list[schemas.Layer]:
+def read_layers(session: Session, layer_id: str | None = None) -> list[schemas.Layer]:
     """The iceberg layers from the tip down, with their section and counts."""
     themes = _count_by(theme.c.layer_id)
     quotes = _count_by(
@@ -128,19 +128,19 @@ def list_layers(session: Session, layer_id: str | None = None) -> list[schemas.L
     ]
 
 
-def get_layer(session: Session, layer_id: str) -> schemas.LayerDetail | None:
+def read_layer(session: Session, layer_id: str) -> schemas.LayerDetail | None:
     """A layer with its themes."""
-    found = list_layers(session, layer_id)
+    found = read_layers(session, layer_id)
     if not found:
         return None
     themes = [
         schemas.ThemeInLayer(id=t.id, title=t.title, position=t.position, quote_count=t.quote_count)
-        for t in list_themes(session, layers=[layer_id])
+        for t in read_themes(session, layers=[layer_id])
     ]
     return schemas.LayerDetail(**found[0].model_dump(), themes=themes)
 
 
-def list_themes(
+def read_themes(
     session: Session, *, layers: list[str] | None = None, theme_id: str | None = None
 ) -> list[schemas.Theme]:
     """Themes in report order, optionally of some layers, each with its quote count."""
@@ -183,7 +183,7 @@ def _type_closure() -> Any:
     )
 
 
-def list_stakeholder_types(
+def read_stakeholder_types(
     session: Session, type_id: str | None = None
 ) -> list[schemas.StakeholderType]:
     """The taxonomy in seed order; counts include each type's sub-types.
@@ -238,9 +238,9 @@ def list_stakeholder_types(
     ]
 
 
-def get_stakeholder_type(session: Session, type_id: str) -> schemas.StakeholderTypeDetail | None:
+def read_stakeholder_type(session: Session, type_id: str) -> schemas.StakeholderTypeDetail | None:
     """A stakeholder type with its quotes counted by layer and by theme."""
-    found = list_stakeholder_types(session, type_id)
+    found = read_stakeholder_types(session, type_id)
     if not found:
         return None
     by_layer, by_theme = stakeholder_profile(session, type_id)
@@ -249,7 +249,7 @@ def get_stakeholder_type(session: Session, type_id: str) -> schemas.StakeholderT
     )
 
 
-def list_interviews(session: Session, interview_id: str | None = None) -> list[schemas.Interview]:
+def read_interviews(session: Session, interview_id: str | None = None) -> list[schemas.Interview]:
     """Interviews in order of first appearance, with their role and quote count."""
     quotes = _count_by(quote.c.interview_id)
     statement_ = (
@@ -290,7 +290,7 @@ def list_interviews(session: Session, interview_id: str | None = None) -> list[s
 # --- tags and meta -----------------------------------------------------------------------------
 
 
-def list_tags(session: Session, tag_id: str | None = None) -> list[schemas.Tag]:
+def read_tags(session: Session, tag_id: str | None = None) -> list[schemas.Tag]:
     """Tags by kind and name, each with its quote count."""
     quotes = _count_by(quote_tag.c.tag_id)
     statement_ = (

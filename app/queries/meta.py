@@ -22,7 +22,7 @@ def read_data_version(connection: Connection | Session) -> str | None:
     return str(version) if version else None
 
 
-def get_meta(session: Session) -> schemas.Meta:
+def read_meta(session: Session) -> schemas.Meta:
     """Data version, load time, counts and the credit line of the insights reports."""
     state = session.execute(select(dataset_state)).first()
     credits = session.execute(

@@ -39,10 +39,10 @@ from app.queries.quotes import (
 from app.queries.tables import quote, quote_tag
 
 
-def quote_page(session: Session, params: QuoteListParams) -> schemas.QuotePage:
+def read_quote_page(session: Session, params: QuoteListParams) -> schemas.QuotePage:
     """The page of quotes that `params` asks for, and the facet counts it asks for."""
     filters = compile_filters(session, params)
-    items, next_cursor = list_quotes(session, params, filters)
+    items, next_cursor = page_items(session, params, filters)
     return schemas.QuotePage(
         items=items,
         next_cursor=next_cursor,
@@ -50,7 +50,7 @@ def quote_page(session: Session, params: QuoteListParams) -> schemas.QuotePage:
     )
 
 
-def list_quotes(
+def page_items(
     session: Session, params: QuoteListParams, filters: CompiledFilters
 ) -> tuple[list[schemas.Quote], str | None]:
     """One page of the quotes meeting the filters, in order, and the next page's cursor."""

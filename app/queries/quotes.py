@@ -238,13 +238,13 @@ def quote_batches(
         after = (rows[-1].position, rows[-1].id)
 
 
-def get_quote(session: Session, quote_id: str) -> schemas.Quote | None:
+def read_quote(session: Session, quote_id: str) -> schemas.Quote | None:
     """One quote by id."""
     row = session.execute(quote_select().where(quote.c.id == quote_id)).first()
     return to_quotes(session, [row])[0] if row else None
 
 
-def random_quote(session: Session, filters: QuoteFilters) -> schemas.Quote | None:
+def read_random_quote(session: Session, filters: QuoteFilters) -> schemas.Quote | None:
     """A quote chosen at random among those matching the filters."""
     statement = (
         quote_select().where(*quote_conditions(session, filters)).order_by(func.random()).limit(1)
@@ -253,7 +253,7 @@ def random_quote(session: Session, filters: QuoteFilters) -> schemas.Quote | Non
     return to_quotes(session, [row])[0] if row else None
 
 
-def daily_quote(session: Session, filters: QuoteFilters, day: date) -> schemas.Quote | None:
+def read_daily_quote(session: Session, filters: QuoteFilters, day: date) -> schemas.Quote | None:
     """The quote of the day: the same for the same day and filters, on every backend and reseed.
 
     sha256 of the ISO date and the canonical filters (ids sorted and deduplicated, the search

@@ -9,7 +9,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
@@ -65,9 +64,9 @@ def _environment() -> Environment:
 ENVIRONMENT = _environment()
 
 
-def render(template: str, **context: Any) -> HTMLResponse:
-    """Render a template to an HTML response (autoescaped; UTF-8)."""
-    return HTMLResponse(ENVIRONMENT.get_template(template).render(**context))
+def render_template(template: str, **context: Any) -> str:
+    """A page or card from its template (autoescaped)."""
+    return ENVIRONMENT.get_template(template).render(**context)
 
 
 # The iceberg of the overview page, tip first: each layer's outline in a 720x600 viewBox, the

@@ -20,25 +20,25 @@ router = APIRouter(prefix="/v1")
 @router.get("/reports", tags=["reports"], response_model=schemas.Page[schemas.Report])
 def list_reports(session: SessionDep) -> schemas.Page[schemas.Report]:
     """List the source documents."""
-    return schemas.Page(items=queries.list_reports(session), next_cursor=None)
+    return schemas.Page(items=queries.read_reports(session), next_cursor=None)
 
 
 @router.get("/reports/{report_id}", tags=["reports"], response_model=schemas.ReportDetail)
 def get_report(session: SessionDep, report_id: ObjectId) -> schemas.ReportDetail:
     """One source document, with methodology, sections and named statements."""
-    return found(queries.get_report(session, report_id), "report", report_id)
+    return found(queries.read_report(session, report_id), "report", report_id)
 
 
 @router.get("/layers", tags=["layers"], response_model=schemas.Page[schemas.Layer])
 def list_layers(session: SessionDep) -> schemas.Page[schemas.Layer]:
     """List the four iceberg layers from the tip down."""
-    return schemas.Page(items=queries.list_layers(session), next_cursor=None)
+    return schemas.Page(items=queries.read_layers(session), next_cursor=None)
 
 
 @router.get("/layers/{layer_id}", tags=["layers"], response_model=schemas.LayerDetail)
 def get_layer(session: SessionDep, layer_id: ObjectId) -> schemas.LayerDetail:
     """One layer with its themes."""
-    return found(queries.get_layer(session, layer_id), "layer", layer_id)
+    return found(queries.read_layer(session, layer_id), "layer", layer_id)
 
 
 @router.get("/themes", tags=["themes"], response_model=schemas.Page[schemas.Theme])
@@ -48,13 +48,13 @@ def list_themes(
 ) -> schemas.Page[schemas.Theme]:
     """List the themes in report order, optionally of some layers."""
     check_ids_exist(session, {"layer": layer} if layer else {})
-    return schemas.Page(items=queries.list_themes(session, layers=layer), next_cursor=None)
+    return schemas.Page(items=queries.read_themes(session, layers=layer), next_cursor=None)
 
 
 @router.get("/themes/{theme_id}", tags=["themes"], response_model=schemas.Theme)
 def get_theme(session: SessionDep, theme_id: ObjectId) -> schemas.Theme:
     """One theme."""
-    themes = queries.list_themes(session, theme_id=theme_id)
+    themes = queries.read_themes(session, theme_id=theme_id)
     return found(themes[0] if themes else None, "theme", theme_id)
 
 
@@ -65,7 +65,7 @@ def get_theme(session: SessionDep, theme_id: ObjectId) -> schemas.Theme:
 )
 def list_stakeholder_types(session: SessionDep) -> schemas.Page[schemas.StakeholderType]:
     """List the stakeholder taxonomy; counts include sub-types."""
-    return schemas.Page(items=queries.list_stakeholder_types(session), next_cursor=None)
+    return schemas.Page(items=queries.read_stakeholder_types(session), next_cursor=None)
 
 
 @router.get(
@@ -75,30 +75,30 @@ def list_stakeholder_types(session: SessionDep) -> schemas.Page[schemas.Stakehol
 )
 def get_stakeholder_type(session: SessionDep, type_id: ObjectId) -> schemas.StakeholderTypeDetail:
     """One stakeholder type, its parent and sub-types, and its quotes by layer and theme."""
-    return found(queries.get_stakeholder_type(session, type_id), "stakeholder type", type_id)
+    return found(queries.read_stakeholder_type(session, type_id), "stakeholder type", type_id)
 
 
 @router.get("/interviews", tags=["stakeholders"], response_model=schemas.Page[schemas.Interview])
 def list_interviews(session: SessionDep) -> schemas.Page[schemas.Interview]:
     """List the anonymised interviews in order of first appearance in the report."""
-    return schemas.Page(items=queries.list_interviews(session), next_cursor=None)
+    return schemas.Page(items=queries.read_interviews(session), next_cursor=None)
 
 
 @router.get("/interviews/{interview_id}", tags=["stakeholders"], response_model=schemas.Interview)
 def get_interview(session: SessionDep, interview_id: ObjectId) -> schemas.Interview:
     """One anonymised interview."""
-    interviews = queries.list_interviews(session, interview_id)
+    interviews = queries.read_interviews(session, interview_id)
     return found(interviews[0] if interviews else None, "interview", interview_id)
 
 
 @router.get("/tags", tags=["tags"], response_model=schemas.Page[schemas.Tag])
 def list_tags(session: SessionDep) -> schemas.Page[schemas.Tag]:
     """List the curated tags with their quote counts."""
-    return schemas.Page(items=queries.list_tags(session), next_cursor=None)
+    return schemas.Page(items=queries.read_tags(session), next_cursor=None)
 
 
 @router.get("/tags/{tag_id}", tags=["tags"], response_model=schemas.Tag)
 def get_tag(session: SessionDep, tag_id: ObjectId) -> schemas.Tag:
     """One tag."""
-    tags = queries.list_tags(session, tag_id)
+    tags = queries.read_tags(session, tag_id)
     return found(tags[0] if tags else None, "tag", tag_id)

@@ -17,7 +17,7 @@ from app.render.html import (
     embed_iframe,
     embed_size,
     quotation_jsonld,
-    render,
+    render_template,
 )
 
 router = APIRouter(tags=["embeds"])
@@ -56,19 +56,20 @@ def embed_quote(
     ] = "auto",
 ) -> HTMLResponse:
     """A quote as a small self-contained HTML card to show in an `<iframe>` on any site."""
-    quote = found(quote_queries.get_quote(session, quote_id), "quote", quote_id)
+    quote = found(quote_queries.read_quote(session, quote_id), "quote", quote_id)
     report = found(
-        next(iter(catalogue.list_reports(session, quote.report.id)), None),
+        next(iter(catalogue.read_reports(session, quote.report.id)), None),
         "report",
         quote.report.id,
     )
-    return render(
+    card = render_template(
         "embed.html",
         quote=quote,
         theme=theme,
         permalink=urls.quote(quote.id),
         jsonld=quotation_jsonld(quote, report),
     )
+    return HTMLResponse(card)
 
 
 @router.get(
@@ -122,7 +123,7 @@ def oembed(
     quote_id = urls.quote_id_of_permalink(url)
     if quote_id is None:
         raise NotFound("The URL is not a quote permalink of this service.")
-    quote = found(quote_queries.get_quote(session, quote_id), "quote", quote_id)
+    quote = found(quote_queries.read_quote(session, quote_id), "quote", quote_id)
     width, height = embed_size(quote, max_width=maxwidth, max_height=maxheight)
     return OEmbed(
         version="1.0",

@@ -72,7 +72,7 @@ def stream_quotes(
     request: Request,
     request_session: Session,
     conditions: list[ColumnElement[bool]],
-    render: Callable[[Iterator[schemas.Quote]], Iterator[bytes]],
+    encode: Callable[[Iterator[schemas.Quote]], Iterator[bytes]],
 ) -> Iterator[bytes]:
     """The rendered quotes, read a batch at a time, each on a short-lived connection.
 
@@ -83,7 +83,7 @@ def stream_quotes(
     request_session.close()
     batches = quote_batches(request.app.state.engine, conditions)
     first = next(batches)
-    return render(chain(first, chain.from_iterable(batches)))
+    return encode(chain(first, chain.from_iterable(batches)))
 
 
 @router.get(

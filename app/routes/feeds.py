@@ -43,7 +43,7 @@ def feed_response(session: Session, filters: QuoteFilters, feed_format: FeedForm
     """The whole feed with its Content-Length, so it gets an ETag like any other GET; unknown
     filter ids are a 422 before anything is built."""
     quotes = first_quotes(session, filters, feeds.MAX_ITEMS)
-    feed = feeds.build_feed(filters, quotes, catalogue.list_reports(session), feed_format)
+    feed = feeds.build_feed(filters, quotes, catalogue.read_reports(session), feed_format)
     return Response(feeds.feed_body(feed, feed_format), media_type=feed_format.media_type)
 
 

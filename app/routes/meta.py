@@ -12,7 +12,7 @@ router = APIRouter(tags=["meta"])
 @router.get("/v1/meta", response_model=schemas.Meta)
 def get_meta(session: SessionDep) -> schemas.Meta:
     """The data version, when it was loaded, counts per object type and the credit line."""
-    return queries.get_meta(session)
+    return queries.read_meta(session)
 
 
 @router.get("/healthz", response_model=schemas.Health)

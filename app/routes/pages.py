@@ -23,7 +23,7 @@ from app.render.html import (
     embed_size,
     feed_links,
     quotation_jsonld,
-    render,
+    render_template,
 )
 
 router = APIRouter(tags=["pages"], default_response_class=HTMLResponse, responses=NON_JSON_PROBLEMS)
@@ -33,9 +33,9 @@ ALL_QUOTES = "All quotes"
 @router.get("/", response_class=HTMLResponse, summary="The iceberg overview page")
 def home_page(session: SessionDep) -> HTMLResponse:
     """The iceberg: its four layers drawn from tip to base, each with its themes (HTML)."""
-    layers = catalogue.list_layers(session)
+    layers = catalogue.read_layers(session)
     themes_by_layer: dict[str, list[schemas.Theme]] = defaultdict(list)
-    for theme in catalogue.list_themes(session):
+    for theme in catalogue.read_themes(session):
         themes_by_layer[theme.layer.id].append(theme)
     report = _insights_report(session)
     return _page(
@@ -54,9 +54,9 @@ def home_page(session: SessionDep) -> HTMLResponse:
 @router.get("/quotes/{quote_id}", response_class=HTMLResponse, summary="A quote's permalink page")
 def quote_page(session: SessionDep, quote_id: ObjectId) -> HTMLResponse:
     """A quote's permalink page, with oEmbed discovery, Open Graph and JSON-LD (HTML)."""
-    quote = found(quote_queries.get_quote(session, quote_id), "quote", quote_id)
+    quote = found(quote_queries.read_quote(session, quote_id), "quote", quote_id)
     report = found(
-        next(iter(catalogue.list_reports(session, quote.report.id)), None),
+        next(iter(catalogue.read_reports(session, quote.report.id)), None),
         "report",
         quote.report.id,
     )
@@ -67,7 +67,7 @@ def quote_page(session: SessionDep, quote_id: ObjectId) -> HTMLResponse:
         credit=report.credit,
         quote=quote,
         jsonld=quotation_jsonld(quote, report),
-        oembed_json=urls.oembed(url),
+        oembed_json=urls.oembed_lookup(url),
         iframe=embed_iframe(quote, *embed_size(quote)),
     )
 
@@ -75,7 +75,7 @@ def quote_page(session: SessionDep, quote_id: ObjectId) -> HTMLResponse:
 @router.get("/themes/{theme_id}", response_class=HTMLResponse, summary="A theme's page")
 def theme_page(session: SessionDep, theme_id: ObjectId) -> HTMLResponse:
     """A theme's page: its summary and all its quotes (HTML)."""
-    themes = catalogue.list_themes(session, theme_id=theme_id)
+    themes = catalogue.read_themes(session, theme_id=theme_id)
     theme = found(themes[0] if themes else None, "theme", theme_id)
     return _page(
         "theme.html",
@@ -90,7 +90,7 @@ def theme_page(session: SessionDep, theme_id: ObjectId) -> HTMLResponse:
 @router.get("/layers/{layer_id}", response_class=HTMLResponse, summary="A layer's page")
 def layer_page(session: SessionDep, layer_id: ObjectId) -> HTMLResponse:
     """A layer's page: its texts, its themes and their quotes (HTML)."""
-    layer = found(catalogue.get_layer(session, layer_id), "layer", layer_id)
+    layer = found(catalogue.read_layer(session, layer_id), "layer", layer_id)
     quotes_by_theme: dict[str, list[schemas.Quote]] = defaultdict(list)
     for quote in _quotes(session, QuoteFilters(layer=[layer.id])):
         quotes_by_theme[quote.theme.id].append(quote)
@@ -109,7 +109,8 @@ def _page(
 ) -> HTMLResponse:
     """Render a page with the feed discovery links every page carries (all quotes, and any
     narrower feed the page offers first)."""
-    return render(template, feeds=(feeds or []) + feed_links(ALL_QUOTES), **context)
+    feeds = (feeds or []) + feed_links(ALL_QUOTES)
+    return HTMLResponse(render_template(template, feeds=feeds, **context))
 
 
 def _quotes(session: Session, filters: QuoteFilters) -> list[schemas.Quote]:
@@ -121,5 +122,5 @@ def _quotes(session: Session, filters: QuoteFilters) -> list[schemas.Quote]:
 
 def _insights_report(session: Session) -> schemas.Report:
     """The insights report, whose credit line and summary the pages show."""
-    reports = [r for r in catalogue.list_reports(session) if r.kind == "insights-report"]
+    reports = [r for r in catalogue.read_reports(session) if r.kind == "insights-report"]
     return found(reports[0] if reports else None, "report", "insights-report")

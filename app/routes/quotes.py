@@ -10,7 +10,7 @@ from app.deps import ObjectId, SessionDep, found, next_link
 from app.errors import NotFound
 from app.params import QuoteFilters, QuoteListParams
 from app.queries import quotes as queries
-from app.queries.quote_pages import quote_page
+from app.queries.quote_pages import read_quote_page
 
 router = APIRouter(prefix="/v1/quotes", tags=["quotes"])
 
@@ -23,7 +23,7 @@ def list_quotes(
     params: Annotated[QuoteListParams, Query()],
 ) -> schemas.QuotePage:
     """List interview quotes, filtered, searched, sorted, paged by cursor, with facets."""
-    page = quote_page(session, params)
+    page = read_quote_page(session, params)
     if page.next_cursor is not None:
         response.headers["Link"] = next_link(request, page.next_cursor)
     return page
@@ -35,7 +35,7 @@ def random_quote(
 ) -> schemas.Quote:
     """A quote chosen at random among those matching the filters (never cached)."""
     response.headers["Cache-Control"] = "no-store"
-    quote = queries.random_quote(session, filters)
+    quote = queries.read_random_quote(session, filters)
     if quote is None:
         raise NotFound("No quote matches these filters.")
     return quote
@@ -63,7 +63,7 @@ def daily_quote(
     of matches, in report order); cached until the next UTC midnight.
     """
     now = datetime.now(UTC)
-    quote = queries.daily_quote(session, filters, day or now.date())
+    quote = queries.read_daily_quote(session, filters, day or now.date())
     if quote is None:
         raise NotFound("No quote matches these filters.")
     midnight = datetime.combine(now.date() + timedelta(days=1), time(), UTC)
@@ -74,4 +74,4 @@ def daily_quote(
 @router.get("/{quote_id}", response_model=schemas.Quote)
 def get_quote(session: SessionDep, quote_id: ObjectId) -> schemas.Quote:
     """One quote by id."""
-    return found(queries.get_quote(session, quote_id), "quote", quote_id)
+    return found(queries.read_quote(session, quote_id), "quote", quote_id)
