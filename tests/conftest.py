@@ -22,12 +22,12 @@ from app.config import PROJECT_ROOT
 from app.db import make_engine
 from app.main import create_app
 from app.seeding import load_seeds
+from tests.helpers.ci import skip_or_fail
 
 SEEDS_DIR = PROJECT_ROOT / "seeds"
 ADMIN_URL = os.environ.get(
     "INSIGHTS_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
-IN_CI = os.environ.get("CI", "").lower() == "true"
 BACKENDS = ("sqlite", "postgresql")
 
 
@@ -40,9 +40,7 @@ def postgres_admin() -> Engine:
     except OperationalError as exc:
         engine.dispose()
         message = f"PostgreSQL at {make_url(ADMIN_URL).render_as_string()} is unreachable: {exc}"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
+        skip_or_fail(message)
     return engine
 
 

@@ -16,7 +16,8 @@ import pytest
 
 from app.db import make_engine
 from app.seeding import load_seeds
-from tests.conftest import IN_CI, SEEDS_DIR, migrate
+from tests.conftest import SEEDS_DIR, migrate
+from tests.helpers.ci import skip_or_fail
 
 PG_BIN = next(iter(sorted(Path("/usr/lib/postgresql").glob("*/bin"))), Path("/nonexistent"))
 
@@ -81,9 +82,7 @@ class Cluster:
 def cluster() -> Iterator[Cluster]:
     """A migrated, seeded throwaway cluster (a failure in CI if it cannot be made)."""
     if not (PG_BIN / "initdb").exists():
-        if IN_CI:
-            pytest.fail(f"no PostgreSQL server binaries under {PG_BIN}")
-        pytest.skip("no PostgreSQL server binaries")
+        skip_or_fail(f"no PostgreSQL server binaries under {PG_BIN}")
     cluster = Cluster()
     cluster.start()
     engine = make_engine(cluster.url)

@@ -29,7 +29,8 @@ from playwright.sync_api import (
 )
 
 from app.config import PROJECT_ROOT
-from tests.conftest import IN_CI, seeded_engine
+from tests.conftest import seeded_engine
+from tests.helpers.ci import skip_or_fail
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -53,9 +54,7 @@ document.addEventListener("securitypolicyviolation", (event) => {
 """
 
 if not CHROMIUM.exists():
-    if IN_CI:
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium", pytrace=False)
-    pytest.skip(f"{CHROMIUM} is missing", allow_module_level=True)
+    skip_or_fail(f"{CHROMIUM} is missing: install Debian's chromium", allow_module_level=True)
 
 
 def free_port() -> int:

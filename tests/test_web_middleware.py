@@ -17,7 +17,7 @@ from starlette.types import Message, Scope
 from app.config import get_settings
 from app.main import create_app
 from app.ratelimit import KEY_PREFIX, MemoryStore, TrustedProxies, client_address, client_key
-from tests.conftest import IN_CI
+from tests.helpers.ci import skip_or_fail
 
 REDIS_URL = os.environ.get("INSIGHTS_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 UNREACHABLE_REDIS = "redis://127.0.0.1:1/0"
@@ -250,10 +250,7 @@ def redis_url() -> Iterator[str]:
         client.ping()
     except redis.RedisError as exc:
         client.close()
-        message = f"Redis at {REDIS_URL} is unreachable: {exc}"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
+        skip_or_fail(f"Redis at {REDIS_URL} is unreachable: {exc}")
     yield REDIS_URL
     client.close()
 
