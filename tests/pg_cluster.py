@@ -16,8 +16,9 @@ import pytest
 
 from app.db import make_engine
 from app.seeding import load_seeds
-from tests.conftest import SEEDS_DIR, migrate
 from tests.helpers.ci import skip_or_fail
+from tests.helpers.databases import migrate
+from tests.helpers.seeds import SEEDS_DIR
 
 PG_BIN = next(iter(sorted(Path("/usr/lib/postgresql").glob("*/bin"))), Path("/nonexistent"))
 

@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 import app.queries.quote_pages as quote_pages
-from tests.conftest import client_for
+from tests.helpers.databases import client_for
 
 Json = dict[str, Any]
 ALL_QUOTES = 62

@@ -29,8 +29,8 @@ from playwright.sync_api import (
 )
 
 from app.config import PROJECT_ROOT
-from tests.conftest import seeded_engine
 from tests.helpers.ci import skip_or_fail
+from tests.helpers.databases import seeded_engine
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 
 from app.config import get_settings
 from app.main import create_app
-from tests.conftest import client_for
+from tests.helpers.databases import client_for
 
 Json = dict[str, Any]
 BASE = get_settings().base_url.rstrip("/")

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from app.db import make_engine
 from app.main import create_app
-from tests.conftest import client_for
+from tests.helpers.databases import client_for
 
 PROBLEM_KEYS = {"type", "title", "status", "detail", "instance"}
 

@@ -15,7 +15,7 @@ from sqlalchemy.exc import OperationalError
 
 from app.config import Settings
 from app.db import make_engine
-from tests.conftest import client_for
+from tests.helpers.databases import client_for
 from tests.pg_cluster import Cluster
 
 ORIGIN = {"Origin": "https://partner.example"}

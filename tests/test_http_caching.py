@@ -9,7 +9,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from app.seeding import load_seeds
-from tests.conftest import SEEDS_DIR, client_for, seeded_engine
+from tests.helpers.databases import client_for, seeded_engine
+from tests.helpers.seeds import SEEDS_DIR
 
 CACHEABLE = [
     "/v1/quotes",

@@ -18,7 +18,8 @@ from sqlalchemy import Engine
 from app.config import get_settings
 from app.db import make_engine
 from app.seeding import load_seeds
-from tests.conftest import SEEDS_DIR, client_for, migrate
+from tests.helpers.databases import client_for, migrate
+from tests.helpers.seeds import SEEDS_DIR
 
 Json = dict[str, Any]
 BASE = get_settings().base_url.rstrip("/")

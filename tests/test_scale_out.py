@@ -23,7 +23,8 @@ from sqlalchemy import Engine, text
 from app.ratelimit import KEY_PREFIX
 from app.seeding import load_seeds
 from bench.server import uvicorn_server
-from tests.conftest import SEEDS_DIR, new_database_url, seeded_engine
+from tests.helpers.databases import new_database_url, seeded_engine
+from tests.helpers.seeds import SEEDS_DIR
 from tests.test_web_middleware import redis_url  # noqa: F401  (a fixture)
 
 WORKERS = (2, 1)  # worker processes of each host

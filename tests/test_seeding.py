@@ -19,7 +19,8 @@ from app.db import make_engine
 from app.models import metadata
 from app.seed_files import SeedError
 from app.seeding import TABLE_ORDER, load_seeds
-from tests.conftest import SEEDS_DIR, client_for, migrate, seeded_engine
+from tests.helpers.databases import client_for, migrate, seeded_engine
+from tests.helpers.seeds import SEEDS_DIR
 
 Doc = dict[str, Any]
 
