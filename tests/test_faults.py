@@ -16,7 +16,7 @@ from sqlalchemy.exc import OperationalError
 from app.config import Settings
 from app.db import make_engine
 from tests.helpers.databases import client_for
-from tests.pg_cluster import Cluster
+from tests.helpers.pg_cluster import Cluster
 
 ORIGIN = {"Origin": "https://partner.example"}
 HANG = 30.0  # seconds: anything slower is a hang, not a slow answer

@@ -1,4 +1,4 @@
-"""A throwaway PostgreSQL cluster for the tests that stop, restart or reconfigure a server.
+"""A throwaway PostgreSQL cluster, for the tests that stop, restart or reconfigure a server.
 
 The shared server at 127.0.0.1:5432 is never stopped: these tests make their own, on a free
 loopback port, run as the postgres user (initdb and postgres refuse root).
@@ -9,16 +9,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
-
-from app.db import make_engine
-from app.seeding import load_seeds
-from tests.helpers.ci import skip_or_fail
-from tests.helpers.databases import migrate
-from tests.helpers.seeds import SEEDS_DIR
 
 PG_BIN = next(iter(sorted(Path("/usr/lib/postgresql").glob("*/bin"))), Path("/nonexistent"))
 
@@ -77,21 +68,3 @@ class Cluster:
 
     def remove(self) -> None:
         shutil.rmtree(self.dir, ignore_errors=True)
-
-
-@pytest.fixture(scope="session")
-def cluster() -> Iterator[Cluster]:
-    """A migrated, seeded throwaway cluster (a failure in CI if it cannot be made)."""
-    if not (PG_BIN / "initdb").exists():
-        skip_or_fail(f"no PostgreSQL server binaries under {PG_BIN}")
-    cluster = Cluster()
-    cluster.start()
-    engine = make_engine(cluster.url)
-    migrate(engine)
-    load_seeds(engine, SEEDS_DIR)
-    engine.dispose()
-    yield cluster
-    try:
-        cluster.stop()
-    finally:
-        cluster.remove()
