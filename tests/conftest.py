@@ -1,7 +1,8 @@
 """The suite's fixtures, one module per concern under tests/fixtures/:
 
 - databases: `backend`, the seeded `engine` and `client` of each backend, `fresh_database_url`;
-- pg_cluster: `cluster`, a throwaway PostgreSQL server that tests may stop and restart.
+- pg_cluster: `cluster`, a throwaway PostgreSQL server that tests may stop and restart;
+- redis: `redis_url`, the test Redis.
 
 Helpers (plain functions, constants, types) are in tests/helpers/ and are imported; fixtures
 are only ever injected.
@@ -10,4 +11,5 @@ are only ever injected.
 pytest_plugins = [
     "tests.fixtures.databases",
     "tests.fixtures.pg_cluster",
+    "tests.fixtures.redis",
 ]

@@ -25,7 +25,6 @@ from app.seeding import load_seeds
 from bench.server import uvicorn_server
 from tests.helpers.databases import new_database_url, seeded_engine
 from tests.helpers.seeds import SEEDS_DIR
-from tests.test_web_middleware import redis_url  # noqa: F401  (a fixture)
 
 WORKERS = (2, 1)  # worker processes of each host
 POOL_SIZE = 3
@@ -41,14 +40,14 @@ class Hosts:
 
 
 @pytest.fixture(scope="module")
-def hosts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hosts]:
+def hosts(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> Iterator[Hosts]:
     """The seeded report on a PostgreSQL database of its own, served by two hosts."""
     urls = new_database_url("postgresql", tmp_path_factory.mktemp("scale_out"))
     database_url = next(urls)
     engine = seeded_engine(database_url)
     env = {
         "DATABASE_URL": database_url,
-        "REDIS_URL": "redis://127.0.0.1:6379/0",
+        "REDIS_URL": redis_url,
         "RATE_LIMIT_ENABLED": "true",
         "RATE_LIMIT_PER_MINUTE": str(LIMIT_PER_MINUTE),
         "TRUSTED_PROXIES": '["127.0.0.1"]',  # the "load balancer" says who the client is
@@ -74,10 +73,7 @@ def get(url: str, address: str | None = None) -> httpx.Response:
     return httpx.get(url, headers=headers, timeout=HANG)
 
 
-def test_every_process_counts_against_one_budget(
-    hosts: Hosts,
-    redis_url: str,  # noqa: F811  (the fixture)
-) -> None:
+def test_every_process_counts_against_one_budget(hosts: Hosts, redis_url: str) -> None:
     address = client_address()
     try:
         statuses = [

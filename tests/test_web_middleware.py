@@ -2,7 +2,6 @@
 
 import gzip
 import logging
-import os
 import uuid
 from collections.abc import Callable, Iterator
 
@@ -17,9 +16,7 @@ from starlette.types import Message, Scope
 from app.config import get_settings
 from app.main import create_app
 from app.ratelimit import KEY_PREFIX, MemoryStore, TrustedProxies, client_address, client_key
-from tests.helpers.ci import skip_or_fail
 
-REDIS_URL = os.environ.get("INSIGHTS_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 UNREACHABLE_REDIS = "redis://127.0.0.1:1/0"
 SETTINGS_ENV = (
     "TRUSTED_HOSTS",
@@ -240,19 +237,6 @@ def test_a_new_window_resets_in_60_s_whatever_the_clock_rounding() -> None:
 
 
 # Redis: one budget for every process; an outage serves requests unlimited.
-
-
-@pytest.fixture
-def redis_url() -> Iterator[str]:
-    """The test Redis, or a skip (a failure in CI)."""
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
-    try:
-        client.ping()
-    except redis.RedisError as exc:
-        client.close()
-        skip_or_fail(f"Redis at {REDIS_URL} is unreachable: {exc}")
-    yield REDIS_URL
-    client.close()
 
 
 def test_processes_sharing_redis_share_one_budget(
