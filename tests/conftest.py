@@ -2,7 +2,8 @@
 
 - databases: `backend`, the seeded `engine` and `client` of each backend, `fresh_database_url`;
 - pg_cluster: `cluster`, a throwaway PostgreSQL server that tests may stop and restart;
-- redis: `redis_url`, the test Redis.
+- redis: `redis_url`, the test Redis;
+- settings: `configure`, settings through the environment for the apps a test builds.
 
 Helpers (plain functions, constants, types) are in tests/helpers/ and are imported; fixtures
 are only ever injected.
@@ -12,4 +13,5 @@ pytest_plugins = [
     "tests.fixtures.databases",
     "tests.fixtures.pg_cluster",
     "tests.fixtures.redis",
+    "tests.fixtures.settings",
 ]

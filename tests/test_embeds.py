@@ -2,7 +2,6 @@
 
 import json
 import re
-from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -15,6 +14,7 @@ from sqlalchemy import Engine
 from app.config import get_settings
 from app.main import create_app
 from tests.helpers.databases import client_for
+from tests.helpers.settings import Configure
 
 Json = dict[str, Any]
 BASE = get_settings().base_url.rstrip("/")
@@ -332,23 +332,8 @@ def test_unhandled_errors_carry_the_headers_too(crashing_client: TestClient) -> 
     assert csp(response)["frame-ancestors"] == "'none'"
 
 
-@pytest.fixture
-def frame_ancestors(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], None]]:
-    """Set EMBED_FRAME_ANCESTORS (a JSON list) for the apps the test creates."""
-
-    def set_sources(value: str) -> None:
-        monkeypatch.setenv("EMBED_FRAME_ANCESTORS", value)
-        get_settings.cache_clear()
-
-    yield set_sources
-    monkeypatch.undo()
-    get_settings.cache_clear()
-
-
-def test_frame_ancestors_of_embeds_come_from_the_settings(
-    frame_ancestors: Callable[[str], None],
-) -> None:
-    frame_ancestors('["https://a.example", "https://*.b.example"]')
+def test_frame_ancestors_of_embeds_come_from_the_settings(configure: Configure) -> None:
+    configure(embed_frame_ancestors='["https://a.example", "https://*.b.example"]')
     client = TestClient(create_app())
     assert csp(client.get("/embed/widget.js"))["frame-ancestors"] == (
         "https://a.example https://*.b.example"
@@ -361,8 +346,8 @@ def test_frame_ancestors_of_embeds_come_from_the_settings(
     ['["https://a.example; script-src *"]', '["https://a.example, *"]', '["a b"]', '[""]'],
 )
 def test_frame_ancestors_that_would_inject_directives_are_refused(
-    frame_ancestors: Callable[[str], None], sources: str
+    configure: Configure, sources: str
 ) -> None:
-    frame_ancestors(sources)
+    configure(embed_frame_ancestors=sources)
     with pytest.raises(ValueError, match="EMBED_FRAME_ANCESTORS"):
         create_app()

@@ -3,7 +3,6 @@
 import gzip
 import logging
 import uuid
-from collections.abc import Callable, Iterator
 
 import anyio
 import httpx2
@@ -13,43 +12,17 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from starlette.types import Message, Scope
 
-from app.config import get_settings
 from app.main import create_app
 from app.ratelimit import KEY_PREFIX, MemoryStore, TrustedProxies, client_address, client_key
+from tests.helpers.settings import Configure
 
 UNREACHABLE_REDIS = "redis://127.0.0.1:1/0"
-SETTINGS_ENV = (
-    "TRUSTED_HOSTS",
-    "TRUSTED_PROXIES",
-    "RATE_LIMIT_ENABLED",
-    "RATE_LIMIT_PER_MINUTE",
-    "REDIS_URL",
-    "GZIP_MIN_BYTES",
-    "CORS_ALLOW_ORIGINS",
-)
 RATE_HEADERS = ("ratelimit-limit", "ratelimit-remaining", "ratelimit-reset")
 LIMITED_URL = "/v1/layers"
 BIG_URL = "/v1/quotes?limit=100"
 ORIGIN = "https://partner.example"
 
-Configure = Callable[..., None]
 Peer = tuple[str, int]
-
-
-@pytest.fixture
-def configure(monkeypatch: pytest.MonkeyPatch) -> Iterator[Configure]:
-    """Set settings through the environment (`configure(rate_limit_enabled="true")`)."""
-    for name in SETTINGS_ENV:
-        monkeypatch.delenv(name, raising=False)
-    get_settings.cache_clear()
-
-    def set_env(**values: str) -> None:
-        for name, value in values.items():
-            monkeypatch.setenv(name.upper(), value)
-        get_settings.cache_clear()
-
-    yield set_env
-    get_settings.cache_clear()
 
 
 def api(engine: Engine, peer: Peer = ("testclient", 50000)) -> TestClient:
