@@ -1,16 +1,14 @@
 """ETags, Cache-Control, 304s and HEAD on every GET; tags follow the content across reseeds."""
 
-import shutil
 from pathlib import Path
 
 import pytest
-import yaml
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from app.seeding import load_seeds
 from tests.helpers.databases import client_for, seeded_engine
-from tests.helpers.seeds import SEEDS_DIR
+from tests.helpers.seeds import SEEDS_DIR, copy_seeds, editing
 
 CACHEABLE = [
     "/v1/quotes",
@@ -73,11 +71,9 @@ def seeded(fresh_database_url: str) -> Engine:
 
 def seeds_with_first_tag_renamed(tmp_path: Path) -> Path:
     """A copy of the seeds in which the first tag is called "Renamed"."""
-    seeds = Path(shutil.copytree(SEEDS_DIR, tmp_path / "seeds"))
-    tags_file = seeds / "tags.yaml"
-    document = yaml.safe_load(tags_file.read_text())
-    document["tags"][0]["name"] = "Renamed"
-    tags_file.write_text(yaml.safe_dump(document, allow_unicode=True))
+    seeds = copy_seeds(tmp_path / "seeds")
+    with editing(seeds, "tags.yaml") as document:
+        document["tags"][0]["name"] = "Renamed"
     return seeds
 
 

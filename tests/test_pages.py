@@ -2,15 +2,12 @@
 
 import json
 import re
-import shutil
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
 import lxml.html
 import pytest
-import yaml
 from fastapi.testclient import TestClient
 from markupsafe import escape
 from sqlalchemy import Engine
@@ -19,7 +16,7 @@ from app.config import get_settings
 from app.db import make_engine
 from app.seeding import load_seeds
 from tests.helpers.databases import client_for, migrate
-from tests.helpers.seeds import SEEDS_DIR
+from tests.helpers.seeds import copy_seeds, editing
 
 Json = dict[str, Any]
 BASE = get_settings().base_url.rstrip("/")
@@ -255,21 +252,17 @@ def hostile_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestCli
     """The API over a SQLite copy of the seeds where q01's text, attribution and theme are
     markup that must stay inert."""
     root = tmp_path_factory.mktemp("hostile")
-    seeds = Path(shutil.copytree(SEEDS_DIR, root / "seeds"))
-    quotes_file = seeds / "quotes.yaml"
-    document = yaml.safe_load(quotes_file.read_text())
-    original = document["quotes"][0]["text"]
-    document["quotes"][0]["text"] = HOSTILE + original
-    quotes_file.write_text(yaml.safe_dump(document, allow_unicode=True))
+    seeds = copy_seeds(root / "seeds")
+    with editing(seeds, "quotes.yaml") as document:
+        original = document["quotes"][0]["text"]
+        document["quotes"][0]["text"] = HOSTILE + original
     report_text = seeds / "texts" / "cgt-insights-2026.txt"
     report_text.write_text(report_text.read_text().replace(original, HOSTILE + original, 1))
     for name, key in (("interviews.yaml", "interviews"), ("themes.yaml", "themes")):
-        path = seeds / name
-        data = yaml.safe_load(path.read_text())
-        for item in data[key]:
-            field = "attribution" if key == "interviews" else "title"
-            item[field] = f"{item[field]} <b onmouseover=alert(3)>\"'&"
-        path.write_text(yaml.safe_dump(data, allow_unicode=True))
+        with editing(seeds, name) as data:
+            for item in data[key]:
+                field = "attribution" if key == "interviews" else "title"
+                item[field] = f"{item[field]} <b onmouseover=alert(3)>\"'&"
     engine: Engine = make_engine(f"sqlite:///{root / 'hostile.db'}")
     migrate(engine)
     load_seeds(engine, seeds)

@@ -7,7 +7,6 @@ bounds only catch a hang; speed is measured in `make bench` and `make loadtest`.
 """
 
 import json
-import shutil
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -17,14 +16,13 @@ from pathlib import Path
 import httpx
 import pytest
 import redis
-import yaml
 from sqlalchemy import Engine, text
 
 from app.ratelimit import KEY_PREFIX
 from app.seeding import load_seeds
 from bench.server import uvicorn_server
 from tests.helpers.databases import new_database_url, seeded_engine
-from tests.helpers.seeds import SEEDS_DIR
+from tests.helpers.seeds import SEEDS_DIR, copy_seeds, editing
 
 WORKERS = (2, 1)  # worker processes of each host
 POOL_SIZE = 3
@@ -86,12 +84,10 @@ def test_every_process_counts_against_one_budget(hosts: Hosts, redis_url: str) -
 
 
 def test_every_process_serves_a_reseed_from_its_next_request(hosts: Hosts, tmp_path: Path) -> None:
-    seeds = Path(shutil.copytree(SEEDS_DIR, tmp_path / "seeds"))
-    path = seeds / "quotes.yaml"
-    document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    tagged = next(quote for quote in document["quotes"] if quote["tags"])
-    tagged["tags"] = []  # a change the report's text does not constrain
-    path.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), "utf-8")
+    seeds = copy_seeds(tmp_path / "seeds")
+    with editing(seeds, "quotes.yaml") as document:
+        tagged = next(quote for quote in document["quotes"] if quote["tags"])
+        tagged["tags"] = []  # a change the report's text does not constrain
     quote_url = f"/v1/quotes/{tagged['id']}"
 
     def everywhere(path: str) -> list[httpx.Response]:
