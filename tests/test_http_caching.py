@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from app.seeding import load_seeds
-from tests.helpers.databases import client_for, seeded_engine
+from tests.helpers.databases import client_for
 from tests.helpers.seeds import SEEDS_DIR, copy_seeds, editing
 
 CACHEABLE = [
@@ -64,11 +64,6 @@ def test_head_answers_like_get_without_a_body(client: TestClient, url: str) -> N
     assert head.headers["content-type"] == get.headers["content-type"]
 
 
-@pytest.fixture
-def seeded(fresh_database_url: str) -> Engine:
-    return seeded_engine(fresh_database_url)
-
-
 def seeds_with_first_tag_renamed(tmp_path: Path) -> Path:
     """A copy of the seeds in which the first tag is called "Renamed"."""
     seeds = copy_seeds(tmp_path / "seeds")
@@ -86,7 +81,6 @@ def test_tags_change_exactly_when_the_content_changes(seeded: Engine, tmp_path: 
     load_seeds(seeded, seeds_with_first_tag_renamed(tmp_path))
     assert client.get("/v1/tags").headers["etag"] != before["/v1/tags"]
     assert client.get("/v1/layers").headers["etag"] == before["/v1/layers"]
-    seeded.dispose()
 
 
 def test_the_response_cache_never_serves_stale_data(seeded: Engine, tmp_path: Path) -> None:
@@ -99,4 +93,3 @@ def test_the_response_cache_never_serves_stale_data(seeded: Engine, tmp_path: Pa
     assert any(tag["name"] == "Renamed" for tag in tags)
     load_seeds(seeded, SEEDS_DIR)
     assert "Renamed" not in client.get("/v1/tags").text
-    seeded.dispose()

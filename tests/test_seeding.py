@@ -3,7 +3,7 @@
 import subprocess
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +15,7 @@ import app.seed_writes
 from app.db import make_engine
 from app.seed_files import SeedError
 from app.seeding import load_seeds
-from tests.helpers.databases import client_for, migrate, seeded_engine
+from tests.helpers.databases import client_for, migrate
 from tests.helpers.seeds import SEEDS_DIR, copy_seeds, editing
 from tests.helpers.snapshots import assert_bulk_load_is_the_general_load, snapshot
 
@@ -25,14 +25,6 @@ def test_a_first_load_writes_what_the_general_path_writes(
 ) -> None:
     monkeypatch.setattr(app.seed_writes, "BULK_ROWS", 0)  # every table: indexes after its rows
     assert_bulk_load_is_the_general_load(fresh_database_url, SEEDS_DIR, monkeypatch)
-
-
-@pytest.fixture
-def seeded(fresh_database_url: str) -> Iterator[Engine]:
-    """A database of its own holding the seeded report, for tests that reload."""
-    engine = seeded_engine(fresh_database_url)
-    yield engine
-    engine.dispose()
 
 
 @pytest.fixture
