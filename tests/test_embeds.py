@@ -13,27 +13,13 @@ from sqlalchemy import Engine
 
 from app.config import get_settings
 from app.main import create_app
+from tests.helpers.api import ORIGIN, assert_problem, json_at
 from tests.helpers.databases import client_for
 from tests.helpers.settings import Configure
 
-Json = dict[str, Any]
 BASE = get_settings().base_url.rstrip("/")
 PERMALINK = f"{BASE}/quotes/cgt-2026-q01"
 JSONLD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.DOTALL)
-
-
-def api(client: TestClient, url: str) -> Any:
-    response = client.get(url)
-    assert response.status_code == 200
-    return response.json()
-
-
-def assert_problem(response: Any, status: int) -> Json:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == "application/problem+json"
-    body: Json = response.json()
-    assert body["status"] == status
-    return body
 
 
 def csp(response: Any) -> dict[str, str]:
@@ -53,7 +39,7 @@ def csp(response: Any) -> dict[str, str]:
 def test_card_renders_the_quote_in_the_chosen_theme(
     client: TestClient, query: str, theme: str
 ) -> None:
-    expected = api(client, "/v1/quotes/cgt-2026-q01")
+    expected = json_at(client, "/v1/quotes/cgt-2026-q01")
     response = client.get(f"/embed/quotes/cgt-2026-q01{query}")
     assert response.status_code == 200
     assert response.headers["content-type"] == "text/html; charset=utf-8"
@@ -78,7 +64,7 @@ def test_card_links_back_in_a_new_tab_and_loads_nothing(client: TestClient) -> N
 
 
 def test_card_jsonld_is_a_quotation(client: TestClient) -> None:
-    expected = api(client, "/v1/quotes/cgt-2026-q21")
+    expected = json_at(client, "/v1/quotes/cgt-2026-q21")
     (block,) = JSONLD.findall(client.get("/embed/quotes/cgt-2026-q21").text)
     assert not set(block) & set("<>&")
     data = json.loads(block)
@@ -149,7 +135,7 @@ def oembed(client: TestClient, url: str, **params: str) -> Any:
 
 @pytest.mark.parametrize("quote_id", ["cgt-2026-q01", "cgt-2026-q19"])
 def test_oembed_of_a_permalink_is_a_rich_iframe(client: TestClient, quote_id: str) -> None:
-    expected = api(client, f"/v1/quotes/{quote_id}")
+    expected = json_at(client, f"/v1/quotes/{quote_id}")
     response = oembed(client, f"{BASE}/quotes/{quote_id}")
     assert response.status_code == 200
     body = response.json()
@@ -236,7 +222,7 @@ def test_oembed_needs_a_url(client: TestClient) -> None:
 
 # --- security headers ---------------------------------------------------------------------------
 
-PREFLIGHT = {"Origin": "https://partner.example", "Access-Control-Request-Method": "GET"}
+PREFLIGHT = {"Origin": ORIGIN, "Access-Control-Request-Method": "GET"}
 # (method, url, request headers, status, class)
 RESPONSES = [
     ("GET", "/v1/quotes/cgt-2026-q01", {}, 200, "api"),

@@ -9,19 +9,8 @@ from fastapi.testclient import TestClient
 
 from app.db import make_engine
 from app.main import create_app
+from tests.helpers.api import ORIGIN, assert_problem
 from tests.helpers.databases import client_for
-
-PROBLEM_KEYS = {"type", "title", "status", "detail", "instance"}
-
-
-def assert_problem(response: Any, status: int) -> dict[str, Any]:
-    assert response.status_code == status
-    assert response.headers["content-type"] == "application/problem+json"
-    body: dict[str, Any] = response.json()
-    assert set(body) >= PROBLEM_KEYS
-    assert body["status"] == status
-    assert body["type"].startswith("/problems/")
-    return body
 
 
 @pytest.mark.parametrize(
@@ -60,7 +49,7 @@ def client_without_database() -> Iterator[TestClient]:
 def test_unreachable_database_is_a_503_with_retry_after_and_cors(
     client_without_database: TestClient, url: str
 ) -> None:
-    response = client_without_database.get(url, headers={"Origin": "https://partner.example"})
+    response = client_without_database.get(url, headers={"Origin": ORIGIN})
     body = assert_problem(response, 503)
     assert response.headers["retry-after"].isdigit()
     assert response.headers["access-control-allow-origin"] == "*"
@@ -74,7 +63,7 @@ def test_liveness_does_not_need_the_database(client_without_database: TestClient
 
 def test_cors_on_successes_and_errors(client: TestClient) -> None:
     for url in ("/v1/quotes", "/v1/quotes/nope"):
-        response = client.get(url, headers={"Origin": "https://partner.example"})
+        response = client.get(url, headers={"Origin": ORIGIN})
         assert response.headers["access-control-allow-origin"] == "*"
         assert "access-control-allow-credentials" not in response.headers
         exposed = response.headers["access-control-expose-headers"]

@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 from app import feeds
 from app.config import get_settings
 from app.params import QuoteFilters
+from tests.helpers.api import Json, walk_pages
 
-Json = dict[str, Any]
 BASE = get_settings().base_url.rstrip("/")
 PUBLISHED = date(2026, 2, 3)
 REPORT = "cgt-insights-2026"
@@ -87,10 +87,7 @@ def fetch(client: TestClient, fmt: str, query: str = "", **kwargs: Any) -> Respo
 
 def api_quotes(client: TestClient, query: str = "") -> list[Json]:
     """Every quote `/v1/quotes` lists for the query (they fit on one page)."""
-    page = client.get(f"/v1/quotes?limit=100&{query}").json()
-    assert page["next_cursor"] is None
-    items: list[Json] = page["items"]
-    return items
+    return walk_pages(client, f"/v1/quotes?limit=100&{query}", max_pages=1)
 
 
 def assert_json_feed_1_1(document: Json) -> None:

@@ -15,10 +15,10 @@ from sqlalchemy import Engine
 from app.config import get_settings
 from app.db import make_engine
 from app.seeding import load_seeds
+from tests.helpers.api import Json, json_at
 from tests.helpers.databases import client_for, migrate
 from tests.helpers.seeds import copy_seeds, editing
 
-Json = dict[str, Any]
 BASE = get_settings().base_url.rstrip("/")
 PAGES = ["/", "/quotes/cgt-2026-q07", "/themes/fda-pathways", "/layers/a-bit-deeper"]
 FEED_TYPES = {
@@ -51,15 +51,9 @@ def jsonld(text: str) -> Json:
     return data
 
 
-def api(client: TestClient, url: str) -> Any:
-    response = client.get(url)
-    assert response.status_code == 200
-    return response.json()
-
-
 @pytest.mark.parametrize("quote_id", ["cgt-2026-q01", "cgt-2026-q19", "cgt-2026-q21"])
 def test_quote_page_shows_the_quote_escaped_once(client: TestClient, quote_id: str) -> None:
-    expected = api(client, f"/v1/quotes/{quote_id}")
+    expected = json_at(client, f"/v1/quotes/{quote_id}")
     text = client.get(f"/quotes/{quote_id}").text
     assert body_of(text).count(str(escape(expected["text"]))) == 1
     if '"' in expected["text"]:
@@ -76,18 +70,18 @@ def test_quote_page_shows_the_quote_escaped_once(client: TestClient, quote_id: s
 def test_quote_page_links_its_theme_layer_and_credit(client: TestClient) -> None:
     doc = page(client, "/quotes/cgt-2026-q08")
     hrefs = set(doc.xpath("//main//a/@href"))
-    expected = api(client, "/v1/quotes/cgt-2026-q08")
+    expected = json_at(client, "/v1/quotes/cgt-2026-q08")
     assert f"{BASE}/themes/{expected['theme']['id']}" in hrefs
     assert f"{BASE}/layers/{expected['layer']['id']}" in hrefs
     assert [li.text_content() for li in doc.xpath("//ul[@class='tags']/li")] == [
         tag["name"] for tag in expected["tags"]
     ]
-    credit = api(client, "/v1/reports/cgt-insights-2026")["credit"]
+    credit = json_at(client, "/v1/reports/cgt-insights-2026")["credit"]
     assert doc.xpath("string(//footer//p[@class='credit'])") == credit
 
 
 def test_quote_page_metadata(client: TestClient) -> None:
-    expected = api(client, "/v1/quotes/cgt-2026-q19")
+    expected = json_at(client, "/v1/quotes/cgt-2026-q19")
     permalink = f"{BASE}/quotes/cgt-2026-q19"
     doc = page(client, "/quotes/cgt-2026-q19")
     oembed = doc.xpath("//head/link[@type='application/json+oembed']/@href")
@@ -101,7 +95,7 @@ def test_quote_page_metadata(client: TestClient) -> None:
 
 
 def test_quote_page_jsonld_is_a_quotation(client: TestClient) -> None:
-    expected = api(client, "/v1/quotes/cgt-2026-q21")
+    expected = json_at(client, "/v1/quotes/cgt-2026-q21")
     data = jsonld(client.get("/quotes/cgt-2026-q21").text)
     assert data["@context"] == "https://schema.org"
     assert data["@type"] == "Quotation"
@@ -160,8 +154,8 @@ def test_links_come_from_the_base_url_not_the_host(client: TestClient, url: str)
 
 @pytest.mark.parametrize("theme_id", ["fda-pathways", "curative-potential", "ethical-questions"])
 def test_theme_page_lists_its_quotes(client: TestClient, theme_id: str) -> None:
-    theme = api(client, f"/v1/themes/{theme_id}")
-    quotes = api(client, f"/v1/quotes?theme={theme_id}&limit=100")["items"]
+    theme = json_at(client, f"/v1/themes/{theme_id}")
+    quotes = json_at(client, f"/v1/quotes?theme={theme_id}&limit=100")["items"]
     doc = page(client, f"/themes/{theme_id}")
     assert doc.xpath("string(//h1)") == theme["title"]
     assert theme["summary"] in doc.xpath("string(//main)")
@@ -179,8 +173,8 @@ def test_theme_page_lists_its_quotes(client: TestClient, theme_id: str) -> None:
     "layer_id", ["tip-of-the-iceberg", "below-the-surface", "a-bit-deeper", "the-fundamentals"]
 )
 def test_layer_page_lists_its_themes_and_quotes(client: TestClient, layer_id: str) -> None:
-    layer = api(client, f"/v1/layers/{layer_id}")
-    quotes = api(client, f"/v1/quotes?layer={layer_id}&limit=100")["items"]
+    layer = json_at(client, f"/v1/layers/{layer_id}")
+    quotes = json_at(client, f"/v1/quotes?layer={layer_id}&limit=100")["items"]
     doc = page(client, f"/layers/{layer_id}")
     assert layer["name"] in doc.xpath("string(//h1)")
     assert layer["description"] in doc.xpath("string(//main)")
@@ -192,7 +186,7 @@ def test_layer_page_lists_its_themes_and_quotes(client: TestClient, layer_id: st
 
 
 def test_home_draws_the_iceberg(client: TestClient) -> None:
-    layers = api(client, "/v1/layers")["items"]
+    layers = json_at(client, "/v1/layers")["items"]
     doc = page(client, "/")
     (svg,) = doc.xpath("//svg")
     assert svg.get("aria-labelledby")
@@ -212,7 +206,7 @@ def test_home_draws_the_iceberg(client: TestClient) -> None:
 
 
 def test_home_lists_every_theme_under_its_layer(client: TestClient) -> None:
-    themes = api(client, "/v1/themes")["items"]
+    themes = json_at(client, "/v1/themes")["items"]
     doc = page(client, "/")
     items = doc.xpath("//ol[@class='layers']/li")
     assert len(items) == 4

@@ -14,13 +14,13 @@ from starlette.types import Message, Scope
 
 from app.main import create_app
 from app.ratelimit import KEY_PREFIX, MemoryStore, TrustedProxies, client_address, client_key
+from tests.helpers.api import ORIGIN
 from tests.helpers.settings import Configure
 
 UNREACHABLE_REDIS = "redis://127.0.0.1:1/0"
 RATE_HEADERS = ("ratelimit-limit", "ratelimit-remaining", "ratelimit-reset")
 LIMITED_URL = "/v1/layers"
 BIG_URL = "/v1/quotes?limit=100"
-ORIGIN = "https://partner.example"
 
 Peer = tuple[str, int]
 
