@@ -7,7 +7,6 @@ bounds only catch a hang; speed is measured in `make bench` and `make loadtest`.
 """
 
 import json
-import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from app.ratelimit import KEY_PREFIX
 from app.seeding import load_seeds
 from bench.server import uvicorn_server
 from tests.helpers.databases import new_database_url, seeded_engine
+from tests.helpers.net import unique_address
 from tests.helpers.seeds import SEEDS_DIR, copy_seeds, editing
 
 WORKERS = (2, 1)  # worker processes of each host
@@ -60,19 +60,13 @@ def hosts(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> Iterator[
     next(urls, None)
 
 
-def client_address() -> str:
-    """An address no other test (or earlier run sharing the Redis) counts against."""
-    octets = uuid.uuid4().bytes[:3]
-    return f"10.{octets[0]}.{octets[1]}.{octets[2]}"
-
-
 def get(url: str, address: str | None = None) -> httpx.Response:
-    headers = {"X-Forwarded-For": address or client_address()}
+    headers = {"X-Forwarded-For": address or unique_address()}
     return httpx.get(url, headers=headers, timeout=HANG)
 
 
 def test_every_process_counts_against_one_budget(hosts: Hosts, redis_url: str) -> None:
-    address = client_address()
+    address = unique_address()
     try:
         statuses = [
             get(hosts.urls[i % 2] + "/v1/layers", address).status_code

@@ -2,7 +2,6 @@
 
 import gzip
 import logging
-import uuid
 
 import anyio
 import httpx2
@@ -15,6 +14,7 @@ from starlette.types import Message, Scope
 from app.main import create_app
 from app.ratelimit import KEY_PREFIX, MemoryStore, TrustedProxies, client_address, client_key
 from tests.helpers.api import ORIGIN
+from tests.helpers.net import unique_address
 from tests.helpers.settings import Configure
 
 UNREACHABLE_REDIS = "redis://127.0.0.1:1/0"
@@ -28,12 +28,6 @@ Peer = tuple[str, int]
 def api(engine: Engine, peer: Peer = ("testclient", 50000)) -> TestClient:
     """A client of a new app (built from the current settings), connecting from `peer`."""
     return TestClient(create_app(engine), client=peer, raise_server_exceptions=False)
-
-
-def unique_peer() -> Peer:
-    """An address no other test (or earlier run sharing the Redis) counts against."""
-    octets = uuid.uuid4().bytes[:3]
-    return f"10.{octets[0]}.{octets[1]}.{octets[2]}", 40000
 
 
 def rate_headers(response: httpx2.Response) -> dict[str, str]:
@@ -216,7 +210,7 @@ def test_processes_sharing_redis_share_one_budget(
     configure: Configure, engine: Engine, redis_url: str
 ) -> None:
     configure(rate_limit_enabled="true", rate_limit_per_minute="5", redis_url=redis_url)
-    peer = unique_peer()
+    peer = (unique_address(), 40000)
     key = KEY_PREFIX + peer[0]
     store = redis.Redis.from_url(redis_url)
     try:

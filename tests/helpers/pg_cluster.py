@@ -6,10 +6,11 @@ loopback port, run as the postgres user (initdb and postgres refuse root).
 
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 from pathlib import Path
+
+from tests.helpers.net import free_port
 
 PG_BIN = next(iter(sorted(Path("/usr/lib/postgresql").glob("*/bin"))), Path("/nonexistent"))
 
@@ -21,19 +22,13 @@ def _as_postgres(*command: str) -> list[str]:
     return list(command)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 class Cluster:
     """A throwaway PostgreSQL cluster on a free loopback port."""
 
     def __init__(self) -> None:
         self.dir = Path(tempfile.mkdtemp(prefix="insights-pg-"))
         self.data = self.dir / "data"
-        self.port = _free_port()
+        self.port = free_port()
         if os.geteuid() == 0:
             shutil.chown(self.dir, "postgres", "postgres")
         subprocess.run(
