@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine
 
-from app.db import make_engine
 from app.main import create_app
 from tests.helpers.api import ORIGIN, assert_problem
 from tests.helpers.databases import client_for
@@ -38,11 +38,9 @@ def test_write_verbs_get_405_with_allow(client: TestClient) -> None:
 
 
 @pytest.fixture
-def client_without_database() -> Iterator[TestClient]:
+def client_without_database(unreachable_engine: Engine) -> TestClient:
     """The API over a PostgreSQL address where nothing listens."""
-    engine = make_engine("postgresql+psycopg://postgres@127.0.0.1:9/insights")
-    yield client_for(engine)
-    engine.dispose()
+    return client_for(unreachable_engine)
 
 
 @pytest.mark.parametrize("url", ["/v1/quotes", "/v1/layers", "/v1/meta", "/readyz"])
