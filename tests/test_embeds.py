@@ -1,7 +1,6 @@
 """Embeds: the iframe card, the widget script, oEmbed, and the security headers of every class."""
 
 import json
-import re
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -15,11 +14,11 @@ from app.config import get_settings
 from app.main import create_app
 from tests.helpers.api import ORIGIN, assert_problem, json_at
 from tests.helpers.databases import client_for
+from tests.helpers.html import JSONLD
 from tests.helpers.settings import Configure
 
 BASE = get_settings().base_url.rstrip("/")
 PERMALINK = f"{BASE}/quotes/cgt-2026-q01"
-JSONLD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.DOTALL)
 
 
 def csp(response: Any) -> dict[str, str]:

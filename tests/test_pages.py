@@ -1,7 +1,5 @@
 """HTML pages: the iceberg overview and the quote, theme and layer permalinks, on both backends."""
 
-import json
-import re
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -15,8 +13,9 @@ from sqlalchemy import Engine
 from app.config import get_settings
 from app.db import make_engine
 from app.seeding import load_seeds
-from tests.helpers.api import Json, json_at
+from tests.helpers.api import json_at
 from tests.helpers.databases import client_for, migrate
+from tests.helpers.html import JSONLD, jsonld
 from tests.helpers.seeds import copy_seeds, editing
 
 BASE = get_settings().base_url.rstrip("/")
@@ -26,7 +25,6 @@ FEED_TYPES = {
     "application/rss+xml": f"{BASE}/feeds/quotes.rss",
     "application/feed+json": f"{BASE}/feeds/quotes.json",
 }
-JSONLD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.DOTALL)
 HOSTILE_IDS = ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "nope"]
 
 
@@ -41,14 +39,6 @@ def page(client: TestClient, url: str, **headers: str) -> Any:
 def body_of(text: str) -> str:
     """The markup after `<body>`: what a reader sees, without the head's metadata."""
     return text.split("<body>", 1)[1]
-
-
-def jsonld(text: str) -> Json:
-    """The one JSON-LD block of a page, parsed."""
-    blocks = JSONLD.findall(text)
-    assert len(blocks) == 1
-    data: Json = json.loads(blocks[0])
-    return data
 
 
 @pytest.mark.parametrize("quote_id", ["cgt-2026-q01", "cgt-2026-q19", "cgt-2026-q21"])
