@@ -7,14 +7,14 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-Json = dict[str, Any]
+from tests.helpers.api import Json
+
 DIMENSIONS = ["layer", "theme", "stakeholder_type", "organisation_type", "interview", "tag"]
 
 

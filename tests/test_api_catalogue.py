@@ -1,20 +1,14 @@
 """Reports, layers, themes, stakeholder types, interviews, tags and meta, on both backends."""
 
-from typing import Any
-
 import pytest
 from fastapi.testclient import TestClient
 
-Json = dict[str, Any]
+from tests.helpers.api import Json, walk_pages
 
 
 def items(client: TestClient, url: str) -> list[Json]:
-    response = client.get(url)
-    assert response.status_code == 200, response.text
-    page = response.json()
-    assert page["next_cursor"] is None
-    assert "link" not in response.headers
-    return list(page["items"])
+    """Every item of a list that fits on its first page."""
+    return walk_pages(client, url, max_pages=1)
 
 
 def test_layers_are_the_four_of_the_iceberg_in_depth_order(client: TestClient) -> None:

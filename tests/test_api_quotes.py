@@ -1,16 +1,15 @@
 """The quote list, one quote and a random quote, on the seeded report, on both backends."""
 
 import re
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 import app.queries.quote_pages as quote_pages
-from tests.conftest import client_for
+from tests.helpers.api import Json, walk_pages
+from tests.helpers.databases import client_for
 
-Json = dict[str, Any]
 ALL_QUOTES = 62
 # The tags of cgt-2026-q08, ordered as the API orders tags: by kind, then name.
 Q08_TAGS = [
@@ -26,18 +25,7 @@ Q08_TAGS = [
 
 def walk(client: TestClient, query: str = "", limit: int = 100) -> list[Json]:
     """Every quote a filtered list yields, following `next_cursor` to the end."""
-    items: list[Json] = []
-    url = f"/v1/quotes?limit={limit}&{query}"
-    for _ in range(ALL_QUOTES + 1):
-        response = client.get(url)
-        assert response.status_code == 200, response.text
-        page = response.json()
-        items.extend(page["items"])
-        if page["next_cursor"] is None:
-            assert "link" not in response.headers
-            return items
-        url = f"/v1/quotes?limit={limit}&{query}&cursor={page['next_cursor']}"
-    raise AssertionError("the cursor walk did not end")
+    return walk_pages(client, f"/v1/quotes?limit={limit}&{query}", max_pages=ALL_QUOTES + 1)
 
 
 def ids(items: list[Json]) -> list[str]:

@@ -7,7 +7,6 @@ by Playwright) loads it. Every wait is bounded, so a hang fails in seconds.
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -29,7 +28,9 @@ from playwright.sync_api import (
 )
 
 from app.config import PROJECT_ROOT
-from tests.conftest import IN_CI, seeded_engine
+from tests.helpers.ci import skip_or_fail
+from tests.helpers.databases import seeded_engine
+from tests.helpers.net import free_port
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -53,16 +54,7 @@ document.addEventListener("securitypolicyviolation", (event) => {
 """
 
 if not CHROMIUM.exists():
-    if IN_CI:
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium", pytrace=False)
-    pytest.skip(f"{CHROMIUM} is missing", allow_module_level=True)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+    skip_or_fail(f"{CHROMIUM} is missing: install Debian's chromium", allow_module_level=True)
 
 
 def get_json(url: str) -> Any:

@@ -1,8 +1,6 @@
 """Embeds: the iframe card, the widget script, oEmbed, and the security headers of every class."""
 
 import json
-import re
-from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -15,26 +13,13 @@ from sqlalchemy import Engine
 from app import urls
 from app.config import get_settings
 from app.main import create_app
-from tests.conftest import client_for
+from tests.helpers.api import ORIGIN, assert_problem, json_at
+from tests.helpers.databases import client_for
+from tests.helpers.html import JSONLD
+from tests.helpers.settings import Configure
 
-Json = dict[str, Any]
 BASE = urls.base_url()
 PERMALINK = f"{BASE}/quotes/cgt-2026-q01"
-JSONLD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.DOTALL)
-
-
-def api(client: TestClient, url: str) -> Any:
-    response = client.get(url)
-    assert response.status_code == 200
-    return response.json()
-
-
-def assert_problem(response: Any, status: int) -> Json:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == "application/problem+json"
-    body: Json = response.json()
-    assert body["status"] == status
-    return body
 
 
 def csp(response: Any) -> dict[str, str]:
@@ -54,7 +39,7 @@ def csp(response: Any) -> dict[str, str]:
 def test_card_renders_the_quote_in_the_chosen_theme(
     client: TestClient, query: str, theme: str
 ) -> None:
-    expected = api(client, "/v1/quotes/cgt-2026-q01")
+    expected = json_at(client, "/v1/quotes/cgt-2026-q01")
     response = client.get(f"/embed/quotes/cgt-2026-q01{query}")
     assert response.status_code == 200
     assert response.headers["content-type"] == "text/html; charset=utf-8"
@@ -79,7 +64,7 @@ def test_card_links_back_in_a_new_tab_and_loads_nothing(client: TestClient) -> N
 
 
 def test_card_jsonld_is_a_quotation(client: TestClient) -> None:
-    expected = api(client, "/v1/quotes/cgt-2026-q21")
+    expected = json_at(client, "/v1/quotes/cgt-2026-q21")
     (block,) = JSONLD.findall(client.get("/embed/quotes/cgt-2026-q21").text)
     assert not set(block) & set("<>&")
     data = json.loads(block)
@@ -150,7 +135,7 @@ def oembed(client: TestClient, url: str, **params: str) -> Any:
 
 @pytest.mark.parametrize("quote_id", ["cgt-2026-q01", "cgt-2026-q19"])
 def test_oembed_of_a_permalink_is_a_rich_iframe(client: TestClient, quote_id: str) -> None:
-    expected = api(client, f"/v1/quotes/{quote_id}")
+    expected = json_at(client, f"/v1/quotes/{quote_id}")
     response = oembed(client, f"{BASE}/quotes/{quote_id}")
     assert response.status_code == 200
     body = response.json()
@@ -237,7 +222,7 @@ def test_oembed_needs_a_url(client: TestClient) -> None:
 
 # --- security headers ---------------------------------------------------------------------------
 
-PREFLIGHT = {"Origin": "https://partner.example", "Access-Control-Request-Method": "GET"}
+PREFLIGHT = {"Origin": ORIGIN, "Access-Control-Request-Method": "GET"}
 # (method, url, request headers, status, class)
 RESPONSES = [
     ("GET", "/v1/quotes/cgt-2026-q01", {}, 200, "api"),
@@ -333,23 +318,8 @@ def test_unhandled_errors_carry_the_headers_too(crashing_client: TestClient) -> 
     assert csp(response)["frame-ancestors"] == "'none'"
 
 
-@pytest.fixture
-def frame_ancestors(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], None]]:
-    """Set EMBED_FRAME_ANCESTORS (a JSON list) for the apps the test creates."""
-
-    def set_sources(value: str) -> None:
-        monkeypatch.setenv("EMBED_FRAME_ANCESTORS", value)
-        get_settings.cache_clear()
-
-    yield set_sources
-    monkeypatch.undo()
-    get_settings.cache_clear()
-
-
-def test_frame_ancestors_of_embeds_come_from_the_settings(
-    frame_ancestors: Callable[[str], None],
-) -> None:
-    frame_ancestors('["https://a.example", "https://*.b.example"]')
+def test_frame_ancestors_of_embeds_come_from_the_settings(configure: Configure) -> None:
+    configure(embed_frame_ancestors='["https://a.example", "https://*.b.example"]')
     client = TestClient(create_app())
     assert csp(client.get("/embed/widget.js"))["frame-ancestors"] == (
         "https://a.example https://*.b.example"
@@ -362,8 +332,8 @@ def test_frame_ancestors_of_embeds_come_from_the_settings(
     ['["https://a.example; script-src *"]', '["https://a.example, *"]', '["a b"]', '[""]'],
 )
 def test_frame_ancestors_that_would_inject_directives_are_refused(
-    frame_ancestors: Callable[[str], None], sources: str
+    configure: Configure, sources: str
 ) -> None:
-    frame_ancestors(sources)
+    configure(embed_frame_ancestors=sources)
     with pytest.raises(ValueError, match="EMBED_FRAME_ANCESTORS"):
         create_app()

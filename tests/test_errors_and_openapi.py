@@ -6,22 +6,11 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine
 
-from app.db import make_engine
 from app.main import create_app
-from tests.conftest import client_for
-
-PROBLEM_KEYS = {"type", "title", "status", "detail", "instance"}
-
-
-def assert_problem(response: Any, status: int) -> dict[str, Any]:
-    assert response.status_code == status
-    assert response.headers["content-type"] == "application/problem+json"
-    body: dict[str, Any] = response.json()
-    assert set(body) >= PROBLEM_KEYS
-    assert body["status"] == status
-    assert body["type"].startswith("/problems/")
-    return body
+from tests.helpers.api import ORIGIN, assert_problem
+from tests.helpers.databases import client_for
 
 
 @pytest.mark.parametrize(
@@ -49,18 +38,16 @@ def test_write_verbs_get_405_with_allow(client: TestClient) -> None:
 
 
 @pytest.fixture
-def client_without_database() -> Iterator[TestClient]:
+def client_without_database(unreachable_engine: Engine) -> TestClient:
     """The API over a PostgreSQL address where nothing listens."""
-    engine = make_engine("postgresql+psycopg://postgres@127.0.0.1:9/insights")
-    yield client_for(engine)
-    engine.dispose()
+    return client_for(unreachable_engine)
 
 
 @pytest.mark.parametrize("url", ["/v1/quotes", "/v1/layers", "/v1/meta", "/readyz"])
 def test_unreachable_database_is_a_503_with_retry_after_and_cors(
     client_without_database: TestClient, url: str
 ) -> None:
-    response = client_without_database.get(url, headers={"Origin": "https://partner.example"})
+    response = client_without_database.get(url, headers={"Origin": ORIGIN})
     body = assert_problem(response, 503)
     assert response.headers["retry-after"].isdigit()
     assert response.headers["access-control-allow-origin"] == "*"
@@ -74,7 +61,7 @@ def test_liveness_does_not_need_the_database(client_without_database: TestClient
 
 def test_cors_on_successes_and_errors(client: TestClient) -> None:
     for url in ("/v1/quotes", "/v1/quotes/nope"):
-        response = client.get(url, headers={"Origin": "https://partner.example"})
+        response = client.get(url, headers={"Origin": ORIGIN})
         assert response.headers["access-control-allow-origin"] == "*"
         assert "access-control-allow-credentials" not in response.headers
         exposed = response.headers["access-control-expose-headers"]

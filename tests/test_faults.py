@@ -15,10 +15,10 @@ from sqlalchemy.exc import OperationalError
 
 from app.config import Settings
 from app.db import make_engine
-from tests.conftest import client_for
-from tests.pg_cluster import Cluster
+from tests.helpers.api import ORIGIN
+from tests.helpers.databases import client_for
+from tests.helpers.pg_cluster import Cluster
 
-ORIGIN = {"Origin": "https://partner.example"}
 HANG = 30.0  # seconds: anything slower is a hang, not a slow answer
 
 
@@ -48,7 +48,7 @@ def test_outage_gives_fast_503s_and_recovery_needs_no_restart(
     try:
         for url in ("/v1/quotes", "/v1/quotes/cgt-2026-q01", "/v1/search?q=patient", "/readyz"):
             started = time.monotonic()
-            response = client.get(url, headers=ORIGIN)
+            response = client.get(url, headers={"Origin": ORIGIN})
             assert time.monotonic() - started < HANG
             assert response.status_code == 503, url
             assert response.headers["content-type"] == "application/problem+json"
@@ -90,7 +90,7 @@ def test_exhausted_pool_is_a_503_within_the_pool_timeout(cluster: Cluster) -> No
     held = engine.connect()  # the pool's only connection
     try:
         started = time.monotonic()
-        response = client.get("/v1/quotes", headers=ORIGIN)
+        response = client.get("/v1/quotes", headers={"Origin": ORIGIN})
         elapsed = time.monotonic() - started
         assert response.status_code == 503
         assert response.headers["retry-after"].isdigit()

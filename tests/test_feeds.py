@@ -22,8 +22,8 @@ from app.params import QuoteFilters
 from app.queries.catalogue import read_reports
 from app.queries.quotes import first_quotes
 from app.render import feeds
+from tests.helpers.api import Json, walk_pages
 
-Json = dict[str, Any]
 BASE = urls.base_url()
 PUBLISHED = date(2026, 2, 3)
 REPORT = "cgt-insights-2026"
@@ -90,10 +90,7 @@ def fetch(client: TestClient, fmt: str, query: str = "", **kwargs: Any) -> Respo
 
 def api_quotes(client: TestClient, query: str = "") -> list[Json]:
     """Every quote `/v1/quotes` lists for the query (they fit on one page)."""
-    page = client.get(f"/v1/quotes?limit=100&{query}").json()
-    assert page["next_cursor"] is None
-    items: list[Json] = page["items"]
-    return items
+    return walk_pages(client, f"/v1/quotes?limit=100&{query}", max_pages=1)
 
 
 def assert_json_feed_1_1(document: Json) -> None:

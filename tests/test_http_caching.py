@@ -1,15 +1,14 @@
 """ETags, Cache-Control, 304s and HEAD on every GET; tags follow the content across reseeds."""
 
-import shutil
 from pathlib import Path
 
 import pytest
-import yaml
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from app.seeding import load_seeds
-from tests.conftest import SEEDS_DIR, client_for, seeded_engine
+from tests.helpers.databases import client_for
+from tests.helpers.seeds import SEEDS_DIR, copy_seeds, editing
 
 CACHEABLE = [
     "/v1/quotes",
@@ -65,18 +64,11 @@ def test_head_answers_like_get_without_a_body(client: TestClient, url: str) -> N
     assert head.headers["content-type"] == get.headers["content-type"]
 
 
-@pytest.fixture
-def seeded(fresh_database_url: str) -> Engine:
-    return seeded_engine(fresh_database_url)
-
-
 def seeds_with_first_tag_renamed(tmp_path: Path) -> Path:
     """A copy of the seeds in which the first tag is called "Renamed"."""
-    seeds = Path(shutil.copytree(SEEDS_DIR, tmp_path / "seeds"))
-    tags_file = seeds / "tags.yaml"
-    document = yaml.safe_load(tags_file.read_text())
-    document["tags"][0]["name"] = "Renamed"
-    tags_file.write_text(yaml.safe_dump(document, allow_unicode=True))
+    seeds = copy_seeds(tmp_path / "seeds")
+    with editing(seeds, "tags.yaml") as document:
+        document["tags"][0]["name"] = "Renamed"
     return seeds
 
 
@@ -89,7 +81,6 @@ def test_tags_change_exactly_when_the_content_changes(seeded: Engine, tmp_path: 
     load_seeds(seeded, seeds_with_first_tag_renamed(tmp_path))
     assert client.get("/v1/tags").headers["etag"] != before["/v1/tags"]
     assert client.get("/v1/layers").headers["etag"] == before["/v1/layers"]
-    seeded.dispose()
 
 
 def test_the_response_cache_never_serves_stale_data(seeded: Engine, tmp_path: Path) -> None:
@@ -102,4 +93,3 @@ def test_the_response_cache_never_serves_stale_data(seeded: Engine, tmp_path: Pa
     assert any(tag["name"] == "Renamed" for tag in tags)
     load_seeds(seeded, SEEDS_DIR)
     assert "Renamed" not in client.get("/v1/tags").text
-    seeded.dispose()

@@ -22,7 +22,9 @@ from app.cli import alembic_config as project_alembic_config
 from app.db import make_engine
 from app.models import metadata
 from app.queries.fulltext import SEARCH_DOCUMENTS
-from tests.conftest import migrate
+from tests.helpers.databases import migrate
+from tests.helpers.seeds import SEEDS_DIR
+from tests.helpers.snapshots import snapshot, table_columns
 
 __all__ = [
     "test_model_definitions_match_ddl",
@@ -71,8 +73,6 @@ def seed_as_of_now(engine: Engine) -> None:
     rows cut down to its own columns, the search rows, and the data version.
     """
     from app.seeding import TABLE_ORDER, build_rows, data_version, read_all
-    from tests.conftest import SEEDS_DIR
-    from tests.test_seeding import table_columns
 
     rows = build_rows(read_all(SEEDS_DIR), SEEDS_DIR)
     columns = table_columns(engine)
@@ -107,8 +107,6 @@ def test_data_seeded_before_an_upgrade_is_intact_after_it(alembic_engine: Engine
     from alembic.script import ScriptDirectory
 
     from app.seeding import load_seeds
-    from tests.conftest import SEEDS_DIR
-    from tests.test_seeding import snapshot, table_columns
 
     config = project_alembic_config()
     config.attributes["connection"] = alembic_engine

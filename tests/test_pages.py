@@ -1,16 +1,11 @@
 """HTML pages: the iceberg overview and the quote, theme and layer permalinks, on both backends."""
 
-import json
-import re
-import shutil
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
 import lxml.html
 import pytest
-import yaml
 from fastapi.testclient import TestClient
 from markupsafe import escape
 from sqlalchemy import Engine
@@ -18,9 +13,11 @@ from sqlalchemy import Engine
 from app import urls
 from app.db import make_engine
 from app.seeding import load_seeds
-from tests.conftest import SEEDS_DIR, client_for, migrate
+from tests.helpers.api import json_at
+from tests.helpers.databases import client_for, migrate
+from tests.helpers.html import JSONLD, jsonld
+from tests.helpers.seeds import copy_seeds, editing
 
-Json = dict[str, Any]
 BASE = urls.base_url()
 PAGES = ["/", "/quotes/cgt-2026-q07", "/themes/fda-pathways", "/layers/a-bit-deeper"]
 FEED_TYPES = {
@@ -28,7 +25,6 @@ FEED_TYPES = {
     "application/rss+xml": f"{BASE}/feeds/quotes.rss",
     "application/feed+json": f"{BASE}/feeds/quotes.json",
 }
-JSONLD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.DOTALL)
 HOSTILE_IDS = ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "nope"]
 
 
@@ -45,23 +41,9 @@ def body_of(text: str) -> str:
     return text.split("<body>", 1)[1]
 
 
-def jsonld(text: str) -> Json:
-    """The one JSON-LD block of a page, parsed."""
-    blocks = JSONLD.findall(text)
-    assert len(blocks) == 1
-    data: Json = json.loads(blocks[0])
-    return data
-
-
-def api(client: TestClient, url: str) -> Any:
-    response = client.get(url)
-    assert response.status_code == 200
-    return response.json()
-
-
 @pytest.mark.parametrize("quote_id", ["cgt-2026-q01", "cgt-2026-q19", "cgt-2026-q21"])
 def test_quote_page_shows_the_quote_escaped_once(client: TestClient, quote_id: str) -> None:
-    expected = api(client, f"/v1/quotes/{quote_id}")
+    expected = json_at(client, f"/v1/quotes/{quote_id}")
     text = client.get(f"/quotes/{quote_id}").text
     assert body_of(text).count(str(escape(expected["text"]))) == 1
     if '"' in expected["text"]:
@@ -78,18 +60,18 @@ def test_quote_page_shows_the_quote_escaped_once(client: TestClient, quote_id: s
 def test_quote_page_links_its_theme_layer_and_credit(client: TestClient) -> None:
     doc = page(client, "/quotes/cgt-2026-q08")
     hrefs = set(doc.xpath("//main//a/@href"))
-    expected = api(client, "/v1/quotes/cgt-2026-q08")
+    expected = json_at(client, "/v1/quotes/cgt-2026-q08")
     assert f"{BASE}/themes/{expected['theme']['id']}" in hrefs
     assert f"{BASE}/layers/{expected['layer']['id']}" in hrefs
     assert [li.text_content() for li in doc.xpath("//ul[@class='tags']/li")] == [
         tag["name"] for tag in expected["tags"]
     ]
-    credit = api(client, "/v1/reports/cgt-insights-2026")["credit"]
+    credit = json_at(client, "/v1/reports/cgt-insights-2026")["credit"]
     assert doc.xpath("string(//footer//p[@class='credit'])") == credit
 
 
 def test_quote_page_metadata(client: TestClient) -> None:
-    expected = api(client, "/v1/quotes/cgt-2026-q19")
+    expected = json_at(client, "/v1/quotes/cgt-2026-q19")
     permalink = f"{BASE}/quotes/cgt-2026-q19"
     doc = page(client, "/quotes/cgt-2026-q19")
     oembed = doc.xpath("//head/link[@type='application/json+oembed']/@href")
@@ -103,7 +85,7 @@ def test_quote_page_metadata(client: TestClient) -> None:
 
 
 def test_quote_page_jsonld_is_a_quotation(client: TestClient) -> None:
-    expected = api(client, "/v1/quotes/cgt-2026-q21")
+    expected = json_at(client, "/v1/quotes/cgt-2026-q21")
     data = jsonld(client.get("/quotes/cgt-2026-q21").text)
     assert data["@context"] == "https://schema.org"
     assert data["@type"] == "Quotation"
@@ -162,8 +144,8 @@ def test_links_come_from_the_base_url_not_the_host(client: TestClient, url: str)
 
 @pytest.mark.parametrize("theme_id", ["fda-pathways", "curative-potential", "ethical-questions"])
 def test_theme_page_lists_its_quotes(client: TestClient, theme_id: str) -> None:
-    theme = api(client, f"/v1/themes/{theme_id}")
-    quotes = api(client, f"/v1/quotes?theme={theme_id}&limit=100")["items"]
+    theme = json_at(client, f"/v1/themes/{theme_id}")
+    quotes = json_at(client, f"/v1/quotes?theme={theme_id}&limit=100")["items"]
     doc = page(client, f"/themes/{theme_id}")
     assert doc.xpath("string(//h1)") == theme["title"]
     assert theme["summary"] in doc.xpath("string(//main)")
@@ -181,8 +163,8 @@ def test_theme_page_lists_its_quotes(client: TestClient, theme_id: str) -> None:
     "layer_id", ["tip-of-the-iceberg", "below-the-surface", "a-bit-deeper", "the-fundamentals"]
 )
 def test_layer_page_lists_its_themes_and_quotes(client: TestClient, layer_id: str) -> None:
-    layer = api(client, f"/v1/layers/{layer_id}")
-    quotes = api(client, f"/v1/quotes?layer={layer_id}&limit=100")["items"]
+    layer = json_at(client, f"/v1/layers/{layer_id}")
+    quotes = json_at(client, f"/v1/quotes?layer={layer_id}&limit=100")["items"]
     doc = page(client, f"/layers/{layer_id}")
     assert layer["name"] in doc.xpath("string(//h1)")
     assert layer["description"] in doc.xpath("string(//main)")
@@ -194,7 +176,7 @@ def test_layer_page_lists_its_themes_and_quotes(client: TestClient, layer_id: st
 
 
 def test_home_draws_the_iceberg(client: TestClient) -> None:
-    layers = api(client, "/v1/layers")["items"]
+    layers = json_at(client, "/v1/layers")["items"]
     doc = page(client, "/")
     (svg,) = doc.xpath("//svg")
     assert svg.get("aria-labelledby")
@@ -214,7 +196,7 @@ def test_home_draws_the_iceberg(client: TestClient) -> None:
 
 
 def test_home_lists_every_theme_under_its_layer(client: TestClient) -> None:
-    themes = api(client, "/v1/themes")["items"]
+    themes = json_at(client, "/v1/themes")["items"]
     doc = page(client, "/")
     items = doc.xpath("//ol[@class='layers']/li")
     assert len(items) == 4
@@ -254,21 +236,17 @@ def hostile_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestCli
     """The API over a SQLite copy of the seeds where q01's text, attribution and theme are
     markup that must stay inert."""
     root = tmp_path_factory.mktemp("hostile")
-    seeds = Path(shutil.copytree(SEEDS_DIR, root / "seeds"))
-    quotes_file = seeds / "quotes.yaml"
-    document = yaml.safe_load(quotes_file.read_text())
-    original = document["quotes"][0]["text"]
-    document["quotes"][0]["text"] = HOSTILE + original
-    quotes_file.write_text(yaml.safe_dump(document, allow_unicode=True))
+    seeds = copy_seeds(root / "seeds")
+    with editing(seeds, "quotes.yaml") as document:
+        original = document["quotes"][0]["text"]
+        document["quotes"][0]["text"] = HOSTILE + original
     report_text = seeds / "texts" / "cgt-insights-2026.txt"
     report_text.write_text(report_text.read_text().replace(original, HOSTILE + original, 1))
     for name, key in (("interviews.yaml", "interviews"), ("themes.yaml", "themes")):
-        path = seeds / name
-        data = yaml.safe_load(path.read_text())
-        for item in data[key]:
-            field = "attribution" if key == "interviews" else "title"
-            item[field] = f"{item[field]} <b onmouseover=alert(3)>\"'&"
-        path.write_text(yaml.safe_dump(data, allow_unicode=True))
+        with editing(seeds, name) as data:
+            for item in data[key]:
+                field = "attribution" if key == "interviews" else "title"
+                item[field] = f"{item[field]} <b onmouseover=alert(3)>\"'&"
     engine: Engine = make_engine(f"sqlite:///{root / 'hostile.db'}")
     migrate(engine)
     load_seeds(engine, seeds)

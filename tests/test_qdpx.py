@@ -10,7 +10,6 @@ Where it is missing the schema test is skipped, except on CI (``CI=true``), wher
 
 import dataclasses
 import io
-import os
 import zipfile
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
@@ -24,12 +23,12 @@ from sqlmodel import Session
 
 from app.queries.exports import qdpx_project
 from app.render.qdpx import QdpxProject, QdpxQuote, build_qdpx
+from tests.helpers.ci import skip_or_fail
 
 REPORT_ID: Final = "cgt-insights-2026"
 SCHEMA_PATH: Final = (
     Path(__file__).resolve().parents[2] / "shared" / "refi-qda" / "Project-mrt2019.xsd"
 )
-IN_CI: Final = os.environ.get("CI", "").lower() == "true"
 QDA: Final = "urn:QDA-XML:project:1.0"
 NS: Final = {"q": QDA}
 PROJECT_FILE: Final = "project.qde"
@@ -111,10 +110,7 @@ def archive(project: QdpxProject) -> Archive:
 def schema() -> Element:
     """The QDA-XML 1.0 project schema (release of 18 March 2019)."""
     if not SCHEMA_PATH.is_file():
-        message = f"the REFI-QDA project schema is missing: {SCHEMA_PATH}"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
+        skip_or_fail(f"the REFI-QDA project schema is missing: {SCHEMA_PATH}")
     return etree.XMLSchema(etree.parse(str(SCHEMA_PATH)))
 
 

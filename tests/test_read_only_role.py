@@ -8,8 +8,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ProgrammingError
 
 from app.db import make_engine
-from tests.conftest import client_for
-from tests.pg_cluster import Cluster
+from tests.helpers.databases import client_for
+from tests.helpers.pg_cluster import Cluster
 
 # The statements docs/security.md gives an operator, run verbatim.
 READ_ONLY_ROLE = """

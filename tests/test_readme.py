@@ -49,3 +49,44 @@ def test_every_command_is_in_the_readme(command: str) -> None:
 @pytest.mark.parametrize("command", ["make serve", "make test"])
 def test_the_two_setup_commands_are_in_the_readme(command: str) -> None:
     assert command in README
+
+
+LAYOUT = README.split("\n## Layout\n", 1)[1].split("\n## ", 1)[0]
+LAYOUT_PATHS = set(re.findall(r"^\| `([^`]+)` \|", LAYOUT, re.MULTILINE))
+
+
+def code_paths() -> list[str]:
+    """Every module and package of the app, and every top-level folder of the repository."""
+    app = PROJECT_ROOT / "app"
+    packages = [
+        f"{path.relative_to(PROJECT_ROOT)}/"
+        for path in [app, *app.rglob("*")]
+        if path.is_dir() and path.name != "__pycache__"
+    ]
+    modules = [
+        str(path.relative_to(PROJECT_ROOT))
+        for path in app.rglob("*.py")
+        if path.name != "__init__.py" and "__pycache__" not in path.parts
+    ]
+    folders = [
+        f"{path.name}/"
+        for path in PROJECT_ROOT.iterdir()
+        if path.is_dir()
+        and not path.name.startswith(".")
+        and path.name not in {"var", "test-artifacts", "node_modules"}
+    ]
+    return sorted({*packages, *modules, *folders})
+
+
+def test_the_layout_lists_exactly_what_exists() -> None:
+    assert set(code_paths()) == LAYOUT_PATHS
+
+
+def make_targets() -> list[str]:
+    makefile = (PROJECT_ROOT / "Makefile").read_text(encoding="utf-8")
+    return sorted(re.findall(r"^([a-zA-Z_-]+):.*## ", makefile, re.MULTILINE))
+
+
+@pytest.mark.parametrize("target", make_targets())
+def test_every_make_target_is_in_the_readme(target: str) -> None:
+    assert f"| `make {target}` |" in README

@@ -7,8 +7,6 @@ bounds only catch a hang; speed is measured in `make bench` and `make loadtest`.
 """
 
 import json
-import shutil
-import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -17,14 +15,14 @@ from pathlib import Path
 import httpx
 import pytest
 import redis
-import yaml
 from sqlalchemy import Engine, text
 
 from app.http.rate_limit import KEY_PREFIX
 from app.seeding import load_seeds
 from bench.server import uvicorn_server
-from tests.conftest import SEEDS_DIR, new_database_url, seeded_engine
-from tests.test_web_middleware import redis_url  # noqa: F401  (a fixture)
+from tests.helpers.databases import new_database_url, seeded_engine
+from tests.helpers.net import unique_address
+from tests.helpers.seeds import SEEDS_DIR, copy_seeds, editing
 
 WORKERS = (2, 1)  # worker processes of each host
 POOL_SIZE = 3
@@ -40,14 +38,14 @@ class Hosts:
 
 
 @pytest.fixture(scope="module")
-def hosts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hosts]:
+def hosts(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> Iterator[Hosts]:
     """The seeded report on a PostgreSQL database of its own, served by two hosts."""
     urls = new_database_url("postgresql", tmp_path_factory.mktemp("scale_out"))
     database_url = next(urls)
     engine = seeded_engine(database_url)
     env = {
         "DATABASE_URL": database_url,
-        "REDIS_URL": "redis://127.0.0.1:6379/0",
+        "REDIS_URL": redis_url,
         "RATE_LIMIT_ENABLED": "true",
         "RATE_LIMIT_PER_MINUTE": str(LIMIT_PER_MINUTE),
         "TRUSTED_PROXIES": '["127.0.0.1"]',  # the "load balancer" says who the client is
@@ -62,22 +60,13 @@ def hosts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hosts]:
     next(urls, None)
 
 
-def client_address() -> str:
-    """An address no other test (or earlier run sharing the Redis) counts against."""
-    octets = uuid.uuid4().bytes[:3]
-    return f"10.{octets[0]}.{octets[1]}.{octets[2]}"
-
-
 def get(url: str, address: str | None = None) -> httpx.Response:
-    headers = {"X-Forwarded-For": address or client_address()}
+    headers = {"X-Forwarded-For": address or unique_address()}
     return httpx.get(url, headers=headers, timeout=HANG)
 
 
-def test_every_process_counts_against_one_budget(
-    hosts: Hosts,
-    redis_url: str,  # noqa: F811  (the fixture)
-) -> None:
-    address = client_address()
+def test_every_process_counts_against_one_budget(hosts: Hosts, redis_url: str) -> None:
+    address = unique_address()
     try:
         statuses = [
             get(hosts.urls[i % 2] + "/v1/layers", address).status_code
@@ -89,12 +78,10 @@ def test_every_process_counts_against_one_budget(
 
 
 def test_every_process_serves_a_reseed_from_its_next_request(hosts: Hosts, tmp_path: Path) -> None:
-    seeds = Path(shutil.copytree(SEEDS_DIR, tmp_path / "seeds"))
-    path = seeds / "quotes.yaml"
-    document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    tagged = next(quote for quote in document["quotes"] if quote["tags"])
-    tagged["tags"] = []  # a change the report's text does not constrain
-    path.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), "utf-8")
+    seeds = copy_seeds(tmp_path / "seeds")
+    with editing(seeds, "quotes.yaml") as document:
+        tagged = next(quote for quote in document["quotes"] if quote["tags"])
+        tagged["tags"] = []  # a change the report's text does not constrain
     quote_url = f"/v1/quotes/{tagged['id']}"
 
     def everywhere(path: str) -> list[httpx.Response]:

@@ -13,8 +13,9 @@ from app.queries.tables import quote
 from app.seed_files import SeedError
 from app.seeding import load_seeds
 from bench.generate import generate
-from tests.conftest import SEEDS_DIR, migrate
-from tests.test_seeding import assert_bulk_load_is_the_general_load
+from tests.helpers.databases import migrate
+from tests.helpers.seeds import SEEDS_DIR
+from tests.helpers.snapshots import assert_bulk_load_is_the_general_load
 
 
 @pytest.fixture(scope="module")

@@ -3,15 +3,14 @@
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from app.queries.fulltext import Term, fts5_expression, parse_query
-from tests.conftest import client_for, new_database_url, seeded_engine
+from tests.helpers.api import Json
+from tests.helpers.databases import client_for, new_database_url, seeded_engine
 
-Json = dict[str, Any]
 MARKUP = re.compile(r"</?mark>")
 
 

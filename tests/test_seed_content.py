@@ -12,7 +12,6 @@ they fail.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -22,6 +21,8 @@ from typing import Any, Final
 
 import pytest
 import yaml
+
+from tests.helpers.ci import skip_or_fail
 
 Record = dict[str, Any]
 
@@ -329,15 +330,12 @@ def first_appearance_order(items: list[str]) -> list[str]:
 
 @pytest.fixture(scope="session")
 def sources_dir() -> Path:
-    if SOURCES_DIR.is_dir():
-        return SOURCES_DIR
-    message = (
-        f"source documents not found: {SOURCES_DIR} (expected shared/sources beside the "
-        "repository's folder); the seed content cannot be checked against its sources"
-    )
-    if os.environ.get("CI") == "true":
-        pytest.fail(message)
-    pytest.skip(message)
+    if not SOURCES_DIR.is_dir():
+        skip_or_fail(
+            f"source documents not found: {SOURCES_DIR} (expected shared/sources beside the "
+            "repository's folder); the seed content cannot be checked against its sources"
+        )
+    return SOURCES_DIR
 
 
 @pytest.fixture(scope="session")

@@ -1,117 +1,23 @@
 """The seed loader: idempotent, upserting in place, and all-or-nothing on bad files."""
 
-import gc
-import shutil
 import subprocess
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
-from sqlalchemy import Engine, inspect, select, text
+from sqlalchemy import Engine, text
 
 import app.seed_files
 import app.seed_writes
 from app.db import make_engine
-from app.models import metadata
 from app.seed_files import SeedError
-from app.seeding import TABLE_ORDER, load_seeds
-from tests.conftest import SEEDS_DIR, client_for, migrate, seeded_engine
-
-Doc = dict[str, Any]
-
-
-def table_columns(engine: Engine) -> dict[str, list[str]]:
-    """The model columns each table has in the database now (at any revision)."""
-    inspector = inspect(engine)
-    present = set(inspector.get_table_names())
-    return {
-        name: [
-            column["name"]
-            for column in inspector.get_columns(name)
-            if column["name"] in metadata.tables[name].c  # not PostgreSQL's search vectors
-        ]
-        for name in metadata.tables
-        if name != "dataset_state" and name in present
-    }
-
-
-def snapshot(
-    engine: Engine, columns: dict[str, list[str]] | None = None
-) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table (the search index too, on SQLite), in a stable order.
-
-    `columns` picks the columns per table (default: all that the database has), so that a
-    snapshot after a migration can be compared with one taken before it.
-    """
-    columns = columns or table_columns(engine)
-    tables: dict[str, list[tuple[Any, ...]]] = {}
-    with engine.connect() as connection:
-        for name, names in columns.items():
-            table = metadata.tables[name]
-            rows = connection.execute(select(*(table.c[n] for n in names))).all()
-            tables[name] = sorted(tuple(row) for row in rows)
-        if engine.dialect.name == "sqlite":
-            for fts in ("search_fts", "search_fts_prefix"):
-                rows = connection.execute(
-                    text(f"SELECT rowid, kind, object_id, title, body FROM {fts}")
-                ).all()
-                tables[fts] = sorted(tuple(row) for row in rows)
-        tables["dataset_state"] = [
-            tuple(row) for row in connection.execute(text("SELECT data_version FROM dataset_state"))
-        ]
-    return tables
-
-
-def schema(engine: Engine) -> list[tuple[Any, ...]]:
-    """Every table, column, index and constraint as the database defines it, by name."""
-    if engine.dialect.name == "sqlite":
-        query = "SELECT type, tbl_name, name, sql FROM sqlite_master ORDER BY 1, 2, 3"
-    else:
-        query = (
-            "SELECT 'column', table_name, column_name, concat_ws(' ', data_type, "
-            "character_maximum_length, is_nullable, column_default, generation_expression) "
-            "FROM information_schema.columns WHERE table_schema = 'public' "
-            "UNION ALL SELECT 'index', tablename, indexname, indexdef FROM pg_indexes "
-            "WHERE schemaname = 'public' "
-            "UNION ALL SELECT 'constraint', conrelid::regclass::text, conname, "
-            "pg_get_constraintdef(oid) FROM pg_constraint "
-            "WHERE connamespace = 'public'::regnamespace ORDER BY 1, 2, 3"
-        )
-    with engine.connect() as connection:
-        return [tuple(row) for row in connection.execute(text(query))]
-
-
-def empty_tables(engine: Engine) -> None:
-    """Delete every loaded row and the data version: the database a first load finds."""
-    with engine.begin() as connection:
-        for name in (*reversed(TABLE_ORDER), "dataset_state"):
-            connection.execute(text(f"DELETE FROM {name}"))
-
-
-def assert_bulk_load_is_the_general_load(
-    fresh_database_url: str, seeds: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A first load (COPY or plain executemany, indexes and foreign keys made after the rows)
-    writes the rows, search index and data version that the general, diffing path writes, and
-    leaves the schema exactly as the migrations made it."""
-    engine = make_engine(fresh_database_url)
-    migrate(engine)
-    migrated = schema(engine)
-    with monkeypatch.context() as general_path:
-        general_path.setattr(app.seed_writes, "_is_empty", lambda *_: False)
-        general = load_seeds(engine, seeds)
-    loaded = snapshot(engine)
-    empty_tables(engine)
-    bulk = load_seeds(engine, seeds)
-    assert gc.isenabled()  # paused for the load only
-    assert bulk == general
-    assert snapshot(engine) == loaded
-    assert schema(engine) == migrated
-    engine.dispose()
+from app.seeding import load_seeds
+from tests.helpers.databases import client_for, migrate
+from tests.helpers.seeds import SEEDS_DIR, copy_seeds, editing
+from tests.helpers.snapshots import assert_bulk_load_is_the_general_load, snapshot
 
 
 def test_a_first_load_writes_what_the_general_path_writes(
@@ -122,25 +28,9 @@ def test_a_first_load_writes_what_the_general_path_writes(
 
 
 @pytest.fixture
-def seeded(fresh_database_url: str) -> Iterator[Engine]:
-    """A database of its own holding the seeded report, for tests that reload."""
-    engine = seeded_engine(fresh_database_url)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
 def seeds_copy(tmp_path: Path) -> Path:
     """A copy of the seed folder to break or change."""
-    return Path(shutil.copytree(SEEDS_DIR, tmp_path / "seeds"))
-
-
-def edit(folder: Path, filename: str, change: Callable[[Doc], None]) -> None:
-    """Load one YAML seed file, change it in place, write it back."""
-    path = folder / filename
-    document: Doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    change(document)
-    path.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), "utf-8")
+    return copy_seeds(tmp_path / "seeds")
 
 
 def test_loading_twice_changes_nothing(seeded: Engine) -> None:
@@ -154,10 +44,8 @@ def test_loading_twice_changes_nothing(seeded: Engine) -> None:
 def test_a_corrected_file_updates_rows_in_place(seeded: Engine, seeds_copy: Path) -> None:
     original = snapshot(seeded)
 
-    def rename(document: Doc) -> None:
+    with editing(seeds_copy, "tags.yaml") as document:
         document["tags"][0]["name"] = "Renamed tag"
-
-    edit(seeds_copy, "tags.yaml", rename)
     result = load_seeds(seeded, seeds_copy)
     assert result.changed is True
     changed = snapshot(seeded)
@@ -172,10 +60,8 @@ def test_a_corrected_file_updates_rows_in_place(seeded: Engine, seeds_copy: Path
 
 
 def test_rows_gone_from_the_seeds_are_deleted(seeded: Engine, seeds_copy: Path) -> None:
-    def drop_quote(document: Doc) -> None:
+    with editing(seeds_copy, "quotes.yaml") as document:
         document["quotes"] = [q for q in document["quotes"] if q["id"] != "cgt-2026-q08"]
-
-    edit(seeds_copy, "quotes.yaml", drop_quote)
     load_seeds(seeded, seeds_copy)
     after = snapshot(seeded)
     assert len(after["quote"]) == 61
@@ -185,11 +71,9 @@ def test_rows_gone_from_the_seeds_are_deleted(seeded: Engine, seeds_copy: Path) 
 
 
 def test_two_themes_can_swap_positions(seeded: Engine, seeds_copy: Path) -> None:
-    def swap(document: Doc) -> None:
+    with editing(seeds_copy, "themes.yaml") as document:
         themes = document["themes"]
         themes[0]["position"], themes[1]["position"] = themes[1]["position"], 1
-
-    edit(seeds_copy, "themes.yaml", swap)
     load_seeds(seeded, seeds_copy)
     with seeded.connect() as connection:
         rows = connection.execute(text("SELECT id, position FROM theme")).all()
@@ -204,13 +88,11 @@ def _at(
     """A change to the value at `path` in one seed file of a folder."""
 
     def apply_to(folder: Path) -> None:
-        def apply(document: Doc) -> None:
+        with editing(folder, filename) as document:
             target: Any = document
             for key in path[:-1]:
                 target = target[key]
             change(target, path[-1])
-
-        edit(folder, filename, apply)
 
     return apply_to
 
@@ -231,10 +113,8 @@ def _write(filename: str, content: bytes) -> Callable[[Path], None]:
 
 
 def _duplicate_first_quote_id(folder: Path) -> None:
-    def apply(document: Doc) -> None:
+    with editing(folder, "quotes.yaml") as document:
         document["quotes"][1]["id"] = document["quotes"][0]["id"]
-
-    edit(folder, "quotes.yaml", apply)
 
 
 BAD_SEEDS = [
@@ -364,7 +244,6 @@ def test_the_api_keeps_serving_the_old_data_after_a_rejected_load(
 
 
 def test_parallel_loads_do_not_corrupt(fresh_database_url: str) -> None:
-    from app.db import make_engine
 
     engine = make_engine(fresh_database_url)
     migrate(engine)
@@ -417,13 +296,10 @@ def test_a_reseed_recounts_the_stored_facet_counts(seeded: Engine, seeds_copy: P
 
     before = theme_counts()
     moved: dict[str, str] = {}
-
-    def move_first_quote(document: Doc) -> None:
+    with editing(seeds_copy, "quotes.yaml") as document:
         quote = document["quotes"][0]
         moved["from"] = quote["theme"]
         moved["to"] = quote["theme"] = next(t for t in before if t != quote["theme"])
-
-    edit(seeds_copy, "quotes.yaml", move_first_quote)
     assert load_seeds(seeded, seeds_copy).changed is True
     after = theme_counts()
     assert after[moved["from"]] == before[moved["from"]] - 1

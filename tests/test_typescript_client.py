@@ -23,12 +23,12 @@ import pytest
 
 from app.config import PROJECT_ROOT
 from app.main import create_app
+from tests.helpers.ci import skip_or_fail
 
 CLIENT_DIR = PROJECT_ROOT / "clients" / "typescript"
 NODE_MODULES = CLIENT_DIR / "node_modules"
 SOURCES = ("package.json", "package-lock.json", "tsconfig.json", "example.ts")
 Completed = subprocess.CompletedProcess[str]
-IN_CI = os.environ.get("CI", "").lower() == "true"
 NPM_CI_TIMEOUT = 300
 STEP_TIMEOUT = 120
 # Plain output: no colours, no npm banners in the assertion messages.
@@ -39,10 +39,7 @@ def require_tool(name: str) -> str:
     """The tool's path, or a skip (a failure in CI)."""
     path = shutil.which(name)
     if path is None:
-        message = f"`{name}` is not on PATH: the TypeScript client check needs Node.js and npm"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
+        skip_or_fail(f"`{name}` is not on PATH: the TypeScript client check needs Node.js and npm")
     return path
 
 

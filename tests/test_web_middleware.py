@@ -2,9 +2,6 @@
 
 import gzip
 import logging
-import os
-import uuid
-from collections.abc import Callable, Iterator
 
 import anyio
 import httpx2
@@ -14,56 +11,23 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from starlette.types import Message, Scope
 
-from app.config import get_settings
 from app.http.rate_limit import KEY_PREFIX, MemoryStore, TrustedProxies, client_address, client_key
 from app.main import create_app
-from tests.conftest import IN_CI
+from tests.helpers.api import ORIGIN
+from tests.helpers.net import unique_address
+from tests.helpers.settings import Configure
 
-REDIS_URL = os.environ.get("INSIGHTS_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 UNREACHABLE_REDIS = "redis://127.0.0.1:1/0"
-SETTINGS_ENV = (
-    "TRUSTED_HOSTS",
-    "TRUSTED_PROXIES",
-    "RATE_LIMIT_ENABLED",
-    "RATE_LIMIT_PER_MINUTE",
-    "REDIS_URL",
-    "GZIP_MIN_BYTES",
-    "CORS_ALLOW_ORIGINS",
-)
 RATE_HEADERS = ("ratelimit-limit", "ratelimit-remaining", "ratelimit-reset")
 LIMITED_URL = "/v1/layers"
 BIG_URL = "/v1/quotes?limit=100"
-ORIGIN = "https://partner.example"
 
-Configure = Callable[..., None]
 Peer = tuple[str, int]
-
-
-@pytest.fixture
-def configure(monkeypatch: pytest.MonkeyPatch) -> Iterator[Configure]:
-    """Set settings through the environment (`configure(rate_limit_enabled="true")`)."""
-    for name in SETTINGS_ENV:
-        monkeypatch.delenv(name, raising=False)
-    get_settings.cache_clear()
-
-    def set_env(**values: str) -> None:
-        for name, value in values.items():
-            monkeypatch.setenv(name.upper(), value)
-        get_settings.cache_clear()
-
-    yield set_env
-    get_settings.cache_clear()
 
 
 def api(engine: Engine, peer: Peer = ("testclient", 50000)) -> TestClient:
     """A client of a new app (built from the current settings), connecting from `peer`."""
     return TestClient(create_app(engine), client=peer, raise_server_exceptions=False)
-
-
-def unique_peer() -> Peer:
-    """An address no other test (or earlier run sharing the Redis) counts against."""
-    octets = uuid.uuid4().bytes[:3]
-    return f"10.{octets[0]}.{octets[1]}.{octets[2]}", 40000
 
 
 def rate_headers(response: httpx2.Response) -> dict[str, str]:
@@ -242,27 +206,11 @@ def test_a_new_window_resets_in_60_s_whatever_the_clock_rounding() -> None:
 # Redis: one budget for every process; an outage serves requests unlimited.
 
 
-@pytest.fixture
-def redis_url() -> Iterator[str]:
-    """The test Redis, or a skip (a failure in CI)."""
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
-    try:
-        client.ping()
-    except redis.RedisError as exc:
-        client.close()
-        message = f"Redis at {REDIS_URL} is unreachable: {exc}"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
-    yield REDIS_URL
-    client.close()
-
-
 def test_processes_sharing_redis_share_one_budget(
     configure: Configure, engine: Engine, redis_url: str
 ) -> None:
     configure(rate_limit_enabled="true", rate_limit_per_minute="5", redis_url=redis_url)
-    peer = unique_peer()
+    peer = (unique_address(), 40000)
     key = KEY_PREFIX + peer[0]
     store = redis.Redis.from_url(redis_url)
     try:

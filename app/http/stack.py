@@ -4,9 +4,9 @@ Outermost first, and why each layer stands where it does:
 
 1. Security headers: outside even Starlette's ServerErrorMiddleware, so the 500 of an
    unhandled exception carries them too, as does every refusal below.
-2. Trusted hosts: a request for a Host we do not serve is refused before anything is counted.
-3. CORS: every answer below it (429s, 304s, problems) carries the CORS headers, so partner
-   scripts can read errors and rate-limit headers.
+2. CORS: every answer below it (a refused Host, 429s, 304s, problems) carries the CORS
+   headers, so partner scripts can read errors and rate-limit headers.
+3. Trusted hosts: a request for a Host we do not serve is refused before anything is counted.
 4. Rate limit: counts every request that reaches the API, cache hits included.
 5. Response cache: outside compression and tagging, so a hit costs neither a gzip pass nor a
    hash (both are stored with the body).
@@ -64,7 +64,6 @@ def install_middleware(app: InsightsApp, settings: Settings, engine: Engine) -> 
         )
     ]
     layers = [
-        *_trusted_hosts(settings),
         Middleware(
             CORSMiddleware,
             allow_origins=settings.cors_allow_origins,
@@ -74,6 +73,7 @@ def install_middleware(app: InsightsApp, settings: Settings, engine: Engine) -> 
             expose_headers=EXPOSED_HEADERS,
             max_age=86400,
         ),
+        *_trusted_hosts(settings),
         *_rate_limit(settings),
         Middleware(ResponseCacheMiddleware, engine=engine),
         Middleware(

@@ -1,4 +1,4 @@
-"""A throwaway PostgreSQL cluster for the tests that stop, restart or reconfigure a server.
+"""A throwaway PostgreSQL cluster, for the tests that stop, restart or reconfigure a server.
 
 The shared server at 127.0.0.1:5432 is never stopped: these tests make their own, on a free
 loopback port, run as the postgres user (initdb and postgres refuse root).
@@ -6,17 +6,11 @@ loopback port, run as the postgres user (initdb and postgres refuse root).
 
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
-from app.db import make_engine
-from app.seeding import load_seeds
-from tests.conftest import IN_CI, SEEDS_DIR, migrate
+from tests.helpers.net import free_port
 
 PG_BIN = next(iter(sorted(Path("/usr/lib/postgresql").glob("*/bin"))), Path("/nonexistent"))
 
@@ -28,19 +22,13 @@ def _as_postgres(*command: str) -> list[str]:
     return list(command)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 class Cluster:
     """A throwaway PostgreSQL cluster on a free loopback port."""
 
     def __init__(self) -> None:
         self.dir = Path(tempfile.mkdtemp(prefix="insights-pg-"))
         self.data = self.dir / "data"
-        self.port = _free_port()
+        self.port = free_port()
         if os.geteuid() == 0:
             shutil.chown(self.dir, "postgres", "postgres")
         subprocess.run(
@@ -75,23 +63,3 @@ class Cluster:
 
     def remove(self) -> None:
         shutil.rmtree(self.dir, ignore_errors=True)
-
-
-@pytest.fixture(scope="session")
-def cluster() -> Iterator[Cluster]:
-    """A migrated, seeded throwaway cluster (a failure in CI if it cannot be made)."""
-    if not (PG_BIN / "initdb").exists():
-        if IN_CI:
-            pytest.fail(f"no PostgreSQL server binaries under {PG_BIN}")
-        pytest.skip("no PostgreSQL server binaries")
-    cluster = Cluster()
-    cluster.start()
-    engine = make_engine(cluster.url)
-    migrate(engine)
-    load_seeds(engine, SEEDS_DIR)
-    engine.dispose()
-    yield cluster
-    try:
-        cluster.stop()
-    finally:
-        cluster.remove()
