@@ -31,8 +31,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app import urls
-from tests.conftest import BACKENDS
-from tests.pins import (
+from tests.helpers.databases import BACKENDS
+from tests.helpers.pins import (
     IDS_PIN,
     PINNED_BASE_URL,
     PINNED_DIR,

@@ -16,7 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app import urls
-from tests.pins import IDS_PIN, UPDATING, pin_path, read_pin, write_pin
+from tests.helpers.pins import IDS_PIN, UPDATING, pin_path, read_pin, write_pin
 
 Json = dict[str, Any]
 BASE = urls.base_url()

@@ -23,6 +23,8 @@ from app.seeding import load_seeds
 from tests.helpers.ci import skip_or_fail
 from tests.helpers.seeds import SEEDS_DIR
 
+BACKENDS = ("sqlite", "postgresql")
+
 ADMIN_URL = os.environ.get(
     "INSIGHTS_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )

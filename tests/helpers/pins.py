@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-PINNED_DIR = Path(__file__).parent / "pinned"
+PINNED_DIR = Path(__file__).parent.parent / "pinned"
 # PIN_UPDATE=1 rewrites the pins from this run instead of only comparing against them.
 UPDATING = os.environ.get("PIN_UPDATE") == "1"
 # The pins hold absolute links (feeds, oEmbed, Link headers) as the default settings build them.
