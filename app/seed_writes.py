@@ -7,7 +7,6 @@ its indexes built after its rows, in the same transaction. Every other table is 
 
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
-from datetime import UTC, datetime
 from operator import itemgetter
 from typing import Any
 
@@ -284,10 +283,3 @@ def rebuild_search_index(connection: Connection) -> None:
                         f"SELECT '{kind}', id, title, body FROM ({select_documents})"
                     )
                 )
-
-
-def record_version(connection: Connection, version: str) -> None:
-    state = metadata.tables["dataset_state"]
-    values = {"data_version": version, "loaded_at": datetime.now(UTC)}
-    if connection.execute(update(state).where(state.c.id == 1).values(values)).rowcount == 0:
-        connection.execute(insert(state).values(id=1, **values))

@@ -21,10 +21,9 @@ from app.seed_writes import (
     begin_exclusive,
     load_cache,
     rebuild_search_index,
-    record_version,
     write_rows,
 )
-from app.seeding.version import data_version
+from app.seeding.version import data_version, record_version
 
 
 @dataclass(frozen=True)

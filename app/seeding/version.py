@@ -1,4 +1,4 @@
-"""The data version: a content hash of everything a load wrote.
+"""The data version: a content hash of everything a load wrote, and its record in the database.
 
 A reseed that changes nothing hashes to the same version, so the loader writes nothing and every
 ETag derived from the version stays valid.
@@ -7,7 +7,10 @@ ETag derived from the version stays valid.
 import hashlib
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from operator import itemgetter
+
+from sqlalchemy import Connection, insert, update
 
 from app.models import metadata
 from app.seed_rows import TABLE_ORDER, Row
@@ -57,3 +60,11 @@ def _canonical_lines(rows: list[Row], derived: frozenset[str] | None) -> Iterato
         encode({name: value for name, value in row.items() if name not in derived}) + "\n"
         for row in rows
     )
+
+
+def record_version(connection: Connection, version: str) -> None:
+    """Record the version and when it was loaded (UTC) in the one row of `dataset_state`."""
+    state = metadata.tables["dataset_state"]
+    values = {"data_version": version, "loaded_at": datetime.now(UTC)}
+    if connection.execute(update(state).where(state.c.id == 1).values(values)).rowcount == 0:
+        connection.execute(insert(state).values(id=1, **values))
