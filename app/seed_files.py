@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import (
@@ -143,9 +143,6 @@ class QuoteRecord(Record):
     text: Text
     tags: list[Slug] = []
     cleaning: Text | None = None
-
-
-R = TypeVar("R", bound=Record)
 
 
 @dataclass(frozen=True)
