@@ -14,11 +14,11 @@ import yaml
 from sqlalchemy import Engine, inspect, select, text
 
 import app.seed_files
-import app.seed_writes
 from app.db import make_engine
 from app.models import metadata
 from app.seed_files import SeedError
 from app.seeding import TABLE_ORDER, load_seeds
+from app.seeding import writes as seed_writes
 from tests.conftest import SEEDS_DIR, client_for, migrate, seeded_engine
 
 Doc = dict[str, Any]
@@ -102,7 +102,7 @@ def assert_bulk_load_is_the_general_load(
     migrate(engine)
     migrated = schema(engine)
     with monkeypatch.context() as general_path:
-        general_path.setattr(app.seed_writes, "_is_empty", lambda *_: False)
+        general_path.setattr(seed_writes, "_is_empty", lambda *_: False)
         general = load_seeds(engine, seeds)
     loaded = snapshot(engine)
     empty_tables(engine)
@@ -117,7 +117,7 @@ def assert_bulk_load_is_the_general_load(
 def test_a_first_load_writes_what_the_general_path_writes(
     fresh_database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(app.seed_writes, "BULK_ROWS", 0)  # every table: indexes after its rows
+    monkeypatch.setattr(seed_writes, "BULK_ROWS", 0)  # every table: indexes after its rows
     assert_bulk_load_is_the_general_load(fresh_database_url, SEEDS_DIR, monkeypatch)
 
 

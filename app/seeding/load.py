@@ -17,13 +17,13 @@ from sqlalchemy import Connection, Engine, text
 
 from app.queries.dimensions import refresh_quote_counts
 from app.seed_rows import Row, build_rows, read_all
-from app.seed_writes import (
+from app.seeding.version import data_version, record_version
+from app.seeding.writes import (
     begin_exclusive,
     load_cache,
     rebuild_search_index,
     write_rows,
 )
-from app.seeding.version import data_version, record_version
 
 
 @dataclass(frozen=True)
