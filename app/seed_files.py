@@ -252,6 +252,20 @@ def read_document(path: Path, label: str) -> Any:
         raise SeedError([SeedProblem(label, f"invalid YAML{at}: {reason}")]) from exc
 
 
+def read_all(seeds_dir: Path) -> dict[str, SeedFile]:
+    """Read every seed file, collecting the problems of all files before failing."""
+    files: dict[str, SeedFile] = {}
+    problems: list[SeedProblem] = []
+    for key, spec in SPECS.items():
+        try:
+            files[key] = read_seed_file(seeds_dir, spec)
+        except SeedError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise SeedError(problems)
+    return files
+
+
 def read_seed_file(seeds_dir: Path, spec: SeedFileSpec) -> SeedFile:
     """Read and validate every record of one seed file (or of its JSON Lines bulk form)."""
     bulk = seeds_dir / spec.filename.replace(".yaml", ".jsonl")

@@ -23,7 +23,6 @@ from app.seed_files import (
     StakeholderTypeRecord,
     TagRecord,
     ThemeRecord,
-    read_seed_file,
 )
 
 Row = dict[str, Any]
@@ -41,20 +40,6 @@ TABLE_ORDER = (
     "quote",
     "quote_tag",
 )
-
-
-def read_all(seeds_dir: Path) -> dict[str, SeedFile]:
-    """Read every seed file, collecting the problems of all files before failing."""
-    files: dict[str, SeedFile] = {}
-    problems: list[SeedProblem] = []
-    for key, spec in SPECS.items():
-        try:
-            files[key] = read_seed_file(seeds_dir, spec)
-        except SeedError as exc:
-            problems.extend(exc.problems)
-    if problems:
-        raise SeedError(problems)
-    return files
 
 
 T = TypeVar("T", bound=Record)

@@ -3,7 +3,8 @@
 `load_seeds` runs a load (`load`); `data_version` is the content hash it records (`version`).
 """
 
-from app.seed_rows import TABLE_ORDER, build_rows, read_all
+from app.seed_files import read_all
+from app.seed_rows import TABLE_ORDER, build_rows
 from app.seeding.load import LoadResult, load_seeds
 from app.seeding.version import data_version
 
