@@ -4,8 +4,9 @@
 """
 
 from app.seed_files import read_all
-from app.seed_rows import TABLE_ORDER, build_rows
 from app.seeding.load import LoadResult, load_seeds
+from app.seeding.rows import build_rows
+from app.seeding.tables import TABLE_ORDER
 from app.seeding.version import data_version
 
 __all__ = ["TABLE_ORDER", "LoadResult", "build_rows", "data_version", "load_seeds", "read_all"]

@@ -17,7 +17,8 @@ from sqlalchemy import Connection, Engine, text
 
 from app.queries.dimensions import refresh_quote_counts
 from app.seed_files import read_all
-from app.seed_rows import Row, build_rows
+from app.seeding.rows import build_rows
+from app.seeding.tables import Row
 from app.seeding.version import data_version, record_version
 from app.seeding.writes import (
     begin_exclusive,

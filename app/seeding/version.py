@@ -13,7 +13,7 @@ from operator import itemgetter
 from sqlalchemy import Connection, insert, update
 
 from app.models import metadata
-from app.seed_rows import TABLE_ORDER, Row
+from app.seeding.tables import TABLE_ORDER, Row
 
 # Columns the loader derives from others (report order, copies of the interview's and theme's
 # dimensions): left out of the data version, which hashes content only.

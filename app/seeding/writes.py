@@ -27,7 +27,7 @@ from sqlalchemy import (
 from app.db import FTS_PREFIX_TABLE, FTS_TABLE
 from app.models import metadata
 from app.queries.fulltext import SEARCH_DOCUMENTS
-from app.seed_rows import TABLE_ORDER, Row
+from app.seeding.tables import TABLE_ORDER, Row
 
 # On a first load, an empty table receiving at least this many rows has its indexes (and on
 # PostgreSQL its foreign keys) made after its rows: one sort instead of a B-tree insert per row.
