@@ -14,8 +14,7 @@ from app.config import PROJECT_ROOT, get_settings
 from app.db import get_engine
 from app.errors import NotFound
 from app.routes.exports import DEFAULT_REPORT, qdpx_archive
-from app.seed_files import SeedError
-from app.seeding import load_seeds
+from app.seeding import SeedError, load_seeds
 
 cli = typer.Typer(help="Insights API: migrate, seed, serve and export.", no_args_is_help=True)
 export = typer.Typer(help="Write the data to files.", no_args_is_help=True)

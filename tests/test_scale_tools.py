@@ -9,8 +9,7 @@ from sqlalchemy import func, select, text
 
 from app.db import make_engine
 from app.queries.tables import quote
-from app.seed_files import SeedError
-from app.seeding import load_seeds
+from app.seeding import SeedError, load_seeds
 from app.seeding import writes as seed_writes
 from bench.generate import generate
 from tests.conftest import SEEDS_DIR, migrate

@@ -13,11 +13,10 @@ import pytest
 import yaml
 from sqlalchemy import Engine, inspect, select, text
 
-import app.seed_files
 from app.db import make_engine
 from app.models import metadata
-from app.seed_files import SeedError
-from app.seeding import TABLE_ORDER, load_seeds
+from app.seeding import TABLE_ORDER, SeedError, load_seeds
+from app.seeding import files as seed_files
 from app.seeding import writes as seed_writes
 from tests.conftest import SEEDS_DIR, client_for, migrate, seeded_engine
 
@@ -336,7 +335,7 @@ def test_an_oversized_file_is_refused(
 ) -> None:
     before = snapshot(seeded)
     size = (seeds_copy / "quotes.yaml").stat().st_size
-    monkeypatch.setattr(app.seed_files, "MAX_SEED_FILE_BYTES", size - 1)
+    monkeypatch.setattr(seed_files, "MAX_SEED_FILE_BYTES", size - 1)
     with pytest.raises(SeedError, match=r"seeds/quotes.yaml: file is \d+ bytes, over the"):
         load_seeds(seeded, seeds_copy)
     assert snapshot(seeded) == before

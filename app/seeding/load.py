@@ -16,7 +16,7 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, text
 
 from app.queries.dimensions import refresh_quote_counts
-from app.seed_files import read_all
+from app.seeding.files import read_all
 from app.seeding.rows import build_rows
 from app.seeding.tables import Row
 from app.seeding.version import data_version, record_version

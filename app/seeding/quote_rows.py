@@ -6,8 +6,8 @@ in order, in its report's full text; the character offsets of the API come from 
 
 from operator import itemgetter
 
-from app.seed_files import QuoteRecord
 from app.seeding.problems import Problems
+from app.seeding.records import QuoteRecord
 from app.seeding.tables import Row, section_id
 
 

@@ -8,7 +8,10 @@ reference everything else, are checked last (`app.seeding.quote_rows`).
 from pathlib import Path
 from typing import TypeVar, cast
 
-from app.seed_files import (
+from app.seeding.files import SeedFile
+from app.seeding.problems import Problems
+from app.seeding.quote_rows import quote_rows
+from app.seeding.records import (
     SPECS,
     InterviewRecord,
     LayerRecord,
@@ -16,13 +19,10 @@ from app.seed_files import (
     QuoteRecord,
     Record,
     ReportRecord,
-    SeedFile,
     StakeholderTypeRecord,
     TagRecord,
     ThemeRecord,
 )
-from app.seeding.problems import Problems
-from app.seeding.quote_rows import quote_rows
 from app.seeding.tables import TABLE_ORDER, Row, section_id
 
 T = TypeVar("T", bound=Record)
