@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine, text
 
-from app.queries.dimensions import refresh_quote_counts
+from app.seeding.counts import refresh_quote_counts
 from app.seeding.files import read_all
 from app.seeding.rows import build_rows
 from app.seeding.tables import Row
