@@ -15,6 +15,7 @@ from app.db import get_engine
 from app.errors import NotFound
 from app.routes.exports import DEFAULT_REPORT, qdpx_archive
 from app.seeding import SeedError, load_seeds
+from app.seeding.synthetic import generate
 
 cli = typer.Typer(help="Insights API: migrate, seed, serve and export.", no_args_is_help=True)
 export = typer.Typer(help="Write the data to files.", no_args_is_help=True)
@@ -96,8 +97,6 @@ def bench_generate(
     ),
 ) -> None:
     """Write a synthetic seed folder of N quotes (load it with `insights seed --seeds-dir`)."""
-    from bench.generate import generate
-
     generate(quotes, out)
     typer.echo(f"wrote {quotes} quotes to {out}")
 

@@ -11,7 +11,7 @@ from app.db import make_engine
 from app.queries.tables import quote
 from app.seeding import SeedError, load_seeds
 from app.seeding import writes as seed_writes
-from bench.generate import generate
+from app.seeding.synthetic import generate
 from tests.conftest import SEEDS_DIR, migrate
 from tests.test_seeding import assert_bulk_load_is_the_general_load
 
