@@ -15,8 +15,8 @@ from app.config import PROJECT_ROOT, get_settings
 from app.db import get_engine
 from app.queries.exports import DEFAULT_REPORT, qdpx_project
 from app.render.qdpx import build_qdpx
-from app.seed_files import SeedError
-from app.seeding import load_seeds
+from app.seeding import SeedError, load_seeds
+from app.seeding.synthetic import generate
 
 cli = typer.Typer(help="Insights API: migrate, seed, serve and export.", no_args_is_help=True)
 export = typer.Typer(help="Write the data to files.", no_args_is_help=True)
@@ -103,8 +103,6 @@ def bench_generate(
     ),
 ) -> None:
     """Write a synthetic seed folder of N quotes (load it with `insights seed --seeds-dir`)."""
-    from bench.generate import generate
-
     generate(quotes, out)
     typer.echo(f"wrote {quotes} quotes to {out}")
 

@@ -27,7 +27,7 @@ from app.queries.quote_pages import page_keys
 from app.queries.quotes import compile_filters
 from app.queries.tables import quote
 from app.seeding import load_seeds
-from bench.generate import generate
+from app.seeding.synthetic import generate
 from tests.helpers.databases import migrate, new_database_url, seeded_engine
 
 # The tables a page reads its keys from: neither may be read whole.

@@ -7,12 +7,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
-import app.seed_writes
 from app.db import make_engine
 from app.queries.tables import quote
-from app.seed_files import SeedError
-from app.seeding import load_seeds
-from bench.generate import generate
+from app.seeding import SeedError, load_seeds
+from app.seeding import writes as seed_writes
+from app.seeding.synthetic import generate
 from tests.helpers.databases import migrate
 from tests.helpers.seeds import SEEDS_DIR
 from tests.helpers.snapshots import assert_bulk_load_is_the_general_load
@@ -55,7 +54,7 @@ def test_a_generated_corpus_loads_through_the_bulk_path(
 def test_a_first_load_of_a_corpus_writes_what_the_general_path_writes(
     corpus: Path, fresh_database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(app.seed_writes, "BULK_ROWS", 2000)  # quotes and their tags: indexes after
+    monkeypatch.setattr(seed_writes, "BULK_ROWS", 2000)  # quotes and their tags: indexes after
     assert_bulk_load_is_the_general_load(fresh_database_url, corpus, monkeypatch)
 
 

@@ -10,11 +10,10 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, text
 
-import app.seed_files
-import app.seed_writes
 from app.db import make_engine
-from app.seed_files import SeedError
-from app.seeding import load_seeds
+from app.seeding import SeedError, load_seeds
+from app.seeding import files as seed_files
+from app.seeding import writes as seed_writes
 from tests.helpers.databases import client_for, migrate
 from tests.helpers.seeds import SEEDS_DIR, copy_seeds, editing
 from tests.helpers.snapshots import assert_bulk_load_is_the_general_load, snapshot
@@ -23,7 +22,7 @@ from tests.helpers.snapshots import assert_bulk_load_is_the_general_load, snapsh
 def test_a_first_load_writes_what_the_general_path_writes(
     fresh_database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(app.seed_writes, "BULK_ROWS", 0)  # every table: indexes after its rows
+    monkeypatch.setattr(seed_writes, "BULK_ROWS", 0)  # every table: indexes after its rows
     assert_bulk_load_is_the_general_load(fresh_database_url, SEEDS_DIR, monkeypatch)
 
 
@@ -216,7 +215,7 @@ def test_an_oversized_file_is_refused(
 ) -> None:
     before = snapshot(seeded)
     size = (seeds_copy / "quotes.yaml").stat().st_size
-    monkeypatch.setattr(app.seed_files, "MAX_SEED_FILE_BYTES", size - 1)
+    monkeypatch.setattr(seed_files, "MAX_SEED_FILE_BYTES", size - 1)
     with pytest.raises(SeedError, match=r"seeds/quotes.yaml: file is \d+ bytes, over the"):
         load_seeds(seeded, seeds_copy)
     assert snapshot(seeded) == before

@@ -12,12 +12,9 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     CompoundSelect,
-    Connection,
     FromClause,
     Select,
-    delete,
     func,
-    insert,
     literal,
     select,
 )
@@ -28,6 +25,7 @@ from app.params import Dimension, QuoteFilters
 from app.queries.errors import InvalidQuery
 from app.queries.quotes import quote_conditions
 from app.queries.tables import (
+    DIMENSION_KEYS,
     interview,
     layer,
     organisation_type,
@@ -56,31 +54,31 @@ _parent_types = select(stakeholder_type.c.parent_id).where(
 )
 SPECS: dict[Dimension, DimensionSpec] = {
     Dimension.layer: DimensionSpec(
-        quote.c.layer_id, select(layer.c.id, layer.c.name).order_by(layer.c.depth)
+        DIMENSION_KEYS["layer"], select(layer.c.id, layer.c.name).order_by(layer.c.depth)
     ),
     Dimension.theme: DimensionSpec(
-        quote.c.theme_id, select(theme.c.id, theme.c.title).order_by(theme.c.position)
+        DIMENSION_KEYS["theme"], select(theme.c.id, theme.c.title).order_by(theme.c.position)
     ),
     Dimension.stakeholder_type: DimensionSpec(
-        quote.c.stakeholder_type_id,
+        DIMENSION_KEYS["stakeholder_type"],
         select(stakeholder_type.c.id, stakeholder_type.c.name)
         .where(stakeholder_type.c.id.not_in(_parent_types))
         .order_by(stakeholder_type.c.position),
     ),
     Dimension.organisation_type: DimensionSpec(
-        quote.c.organisation_type_id,
+        DIMENSION_KEYS["organisation_type"],
         select(organisation_type.c.id, organisation_type.c.name)
         .union_all(select(literal(None), literal(NO_ORGANISATION)))
         .order_by("name"),
     ),
     Dimension.interview: DimensionSpec(
-        quote.c.interview_id,
+        DIMENSION_KEYS["interview"],
         select(interview.c.id, interview.c.attribution).order_by(
             interview.c.report_id, interview.c.position
         ),
     ),
     Dimension.tag: DimensionSpec(
-        quote_tag.c.tag_id,
+        DIMENSION_KEYS["tag"],
         select(tag.c.id, tag.c.name).order_by(tag.c.kind, tag.c.name),
         needs_tags=True,
     ),
@@ -100,19 +98,6 @@ def _counted_source(dimensions: list[Dimension]) -> FromClause:
     if any(SPECS[d].needs_tags for d in dimensions):
         return quote.join(quote_tag, quote_tag.c.quote_id == quote.c.id)
     return quote
-
-
-def refresh_quote_counts(connection: Connection) -> None:
-    """Recount every dimension's values into `quote_count` (the loader calls this)."""
-    connection.execute(delete(quote_count))
-    for dimension, spec in SPECS.items():
-        counted = (
-            select(literal(dimension.value), func.coalesce(spec.key, ""), func.count())
-            .select_from(_counted_source([dimension]))
-            .group_by(spec.key)
-        )
-        columns = ["dimension", "value_id", "quotes"]
-        connection.execute(insert(quote_count).from_select(columns, counted))
 
 
 def count_by(

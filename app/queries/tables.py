@@ -1,6 +1,8 @@
 """Core table handles for the query layer (typed, unlike the SQLModel class attributes)."""
 
-from sqlalchemy import Table
+from typing import Any
+
+from sqlalchemy import Column, Table
 
 from app.models import metadata
 
@@ -27,4 +29,16 @@ DIMENSION_TABLES: dict[str, Table] = {
     "interview": interview,
     "tag": tag,
     "report": report,
+}
+
+# The column each dimension's value is read from: a column of `quote` (the loader copies the
+# layer and the interview's types onto each quote), or `quote_tag` for tags, a row per tag. The
+# facet queries group by these, and the loader counts by them into `quote_count`, so both agree.
+DIMENSION_KEYS: dict[str, Column[Any]] = {
+    "layer": quote.c.layer_id,
+    "theme": quote.c.theme_id,
+    "stakeholder_type": quote.c.stakeholder_type_id,
+    "organisation_type": quote.c.organisation_type_id,
+    "interview": quote.c.interview_id,
+    "tag": quote_tag.c.tag_id,
 }

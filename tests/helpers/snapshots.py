@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, inspect, select, text
 
-import app.seed_writes
 from app.db import make_engine
 from app.models import metadata
 from app.seeding import TABLE_ORDER, load_seeds
+from app.seeding import writes as seed_writes
 from tests.helpers.databases import migrate
 
 
@@ -96,7 +96,7 @@ def assert_bulk_load_is_the_general_load(
     migrate(engine)
     migrated = schema(engine)
     with monkeypatch.context() as general_path:
-        general_path.setattr(app.seed_writes, "_is_empty", lambda *_: False)
+        general_path.setattr(seed_writes, "_is_empty", lambda *_: False)
         general = load_seeds(engine, seeds)
     loaded = snapshot(engine)
     empty_tables(engine)

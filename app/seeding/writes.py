@@ -7,7 +7,6 @@ its indexes built after its rows, in the same transaction. Every other table is 
 
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
-from datetime import UTC, datetime
 from operator import itemgetter
 from typing import Any
 
@@ -28,7 +27,7 @@ from sqlalchemy import (
 from app.db import FTS_PREFIX_TABLE, FTS_TABLE
 from app.models import metadata
 from app.queries.fulltext import SEARCH_DOCUMENTS
-from app.seed_rows import TABLE_ORDER, Row
+from app.seeding.tables import TABLE_ORDER, Row
 
 # On a first load, an empty table receiving at least this many rows has its indexes (and on
 # PostgreSQL its foreign keys) made after its rows: one sort instead of a B-tree insert per row.
@@ -284,10 +283,3 @@ def rebuild_search_index(connection: Connection) -> None:
                         f"SELECT '{kind}', id, title, body FROM ({select_documents})"
                     )
                 )
-
-
-def record_version(connection: Connection, version: str) -> None:
-    state = metadata.tables["dataset_state"]
-    values = {"data_version": version, "loaded_at": datetime.now(UTC)}
-    if connection.execute(update(state).where(state.c.id == 1).values(values)).rowcount == 0:
-        connection.execute(insert(state).values(id=1, **values))

@@ -5,6 +5,9 @@ reports, interviews and quotes are generated. Every report's full text is its qu
 so the loader locates each quote exactly as it does the real report's. Quotes go to
 `quotes.jsonl`, the loader's bulk path. One word, "access", is in 10% of the quotes, so that a
 search can match a tenth of the corpus.
+
+Behind `insights bench generate`. It lives in the app, not in bench/, because the Docker image
+holds only app/, migrations/ and seeds/, and every command must work there.
 """
 
 import json

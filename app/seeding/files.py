@@ -1,205 +1,22 @@
 """Reading and validating the seed files: every record is checked before anything is written.
 
-Each problem is reported as `file: record N (id 'x'), field 'f': what is wrong`, and all problems
-of a load are collected, so one run names every mistake at once.
+A YAML file is parsed strictly (a duplicate key is a mistake, not an override); a corpus too big
+for YAML comes as JSON Lines, one record a line. Either way every record is validated and every
+problem located (`app.seeding.problems`).
 """
 
 import json
-import re
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Any
 
 import yaml
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    ConfigDict,
-    Field,
-    StringConstraints,
-    ValidationError,
-)
+from pydantic import ValidationError
+
+from app.seeding.problems import SeedError, SeedProblem
+from app.seeding.records import SPECS, Record, SeedFileSpec
 
 MAX_SEED_FILE_BYTES = 64 * 1024 * 1024
-# C0 controls other than tab and newline, DEL and C1 controls: invisible, illegal in XML feeds.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def _no_control_characters(value: str) -> str:
-    match = _CONTROL.search(value)
-    if match:
-        raise ValueError(f"contains the control character U+{ord(match.group()):04X}")
-    return value
-
-
-Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=120)]
-Text = Annotated[
-    str, StringConstraints(min_length=1, max_length=100_000), AfterValidator(_no_control_characters)
-]
-Line = Annotated[
-    str, StringConstraints(min_length=1, max_length=300), AfterValidator(_no_control_characters)
-]
-
-
-class Record(BaseModel):
-    """A seed record: unknown fields are mistakes, not extensions."""
-
-    model_config = ConfigDict(extra="forbid", strict=False, frozen=True)
-
-
-class SectionRecord(Record):
-    numeral: Annotated[str, StringConstraints(pattern=r"^[IVXLC]+$")]
-    title: Line
-    page_start: int | None = Field(default=None, ge=1)
-    page_end: int | None = Field(default=None, ge=1)
-
-
-class StatementRecord(Record):
-    id: Slug
-    speaker_name: Line
-    speaker_title: Line
-    text: Text
-
-
-class MethodologyRecord(Record):
-    interview_count: int | None = Field(default=None, ge=0)
-    interview_period: Line | None = None
-    interview_minutes: int | None = Field(default=None, ge=0)
-    interview_mode: Line | None = None
-    interview_format: Line | None = None
-    workshop_count: int | None = Field(default=None, ge=0)
-    workshop_expert_count: int | None = Field(default=None, ge=0)
-    workshop_period: Line | None = None
-
-
-class ReportRecord(Record):
-    id: Slug
-    kind: Literal["insights-report", "press-release", "seminar-report"]
-    title: Line
-    publisher: Line
-    published_on: date
-    summary: Text
-    credit: Text
-    full_text: str | None = None
-    methodology: MethodologyRecord = MethodologyRecord()
-    sections: list[SectionRecord] = []
-    statements: list[StatementRecord] = []
-
-
-class LayerRecord(Record):
-    id: Slug
-    depth: int = Field(ge=1, le=100)
-    name: Line
-    heading: Line
-    issue_kind: Line
-    section: Annotated[str, StringConstraints(pattern=r"^[IVXLC]+$")]
-    description: Text
-    introduction: Text | None = None
-
-
-class ThemeRecord(Record):
-    id: Slug
-    layer: Slug
-    position: int = Field(ge=1)
-    title: Line
-    summary: Text
-
-
-class StakeholderTypeRecord(Record):
-    id: Slug
-    name: Line
-    parent: Slug | None = None
-    description: Text
-
-
-class OrganisationTypeRecord(Record):
-    id: Slug
-    name: Line
-
-
-class InterviewRecord(Record):
-    id: Slug
-    report: Slug | None = None  # defaults to the file's `report`
-    attribution: Line
-    role_title: Line
-    organisation_type: Slug | None = None
-    stakeholder_type: Slug
-
-
-class TagRecord(Record):
-    id: Slug
-    name: Line
-    kind: Literal["policy-instrument", "agency", "condition-therapy", "issue"]
-    description: Text
-
-
-class QuoteRecord(Record):
-    id: Slug
-    report: Slug | None = None  # defaults to the file's `report`
-    position: int = Field(ge=1)
-    theme: Slug
-    interview: Slug
-    text: Text
-    tags: list[Slug] = []
-    cleaning: Text | None = None
-
-
-R = TypeVar("R", bound=Record)
-
-
-@dataclass(frozen=True)
-class SeedFileSpec:
-    """Where a kind of record lives and how it is validated."""
-
-    filename: str
-    key: str
-    record: type[Record]
-    has_report: bool = False
-
-
-SPECS: dict[str, SeedFileSpec] = {
-    spec.key: spec
-    for spec in (
-        SeedFileSpec("reports.yaml", "reports", ReportRecord),
-        SeedFileSpec("layers.yaml", "layers", LayerRecord, has_report=True),
-        SeedFileSpec("themes.yaml", "themes", ThemeRecord),
-        SeedFileSpec("stakeholder_types.yaml", "stakeholder_types", StakeholderTypeRecord),
-        SeedFileSpec("organisation_types.yaml", "organisation_types", OrganisationTypeRecord),
-        SeedFileSpec("interviews.yaml", "interviews", InterviewRecord, has_report=True),
-        SeedFileSpec("tags.yaml", "tags", TagRecord),
-        SeedFileSpec("quotes.yaml", "quotes", QuoteRecord, has_report=True),
-    )
-}
-
-
-@dataclass(frozen=True)
-class SeedProblem:
-    """One mistake in the seed data, located by file, record and field."""
-
-    file: str
-    message: str
-    record: int | None = None
-    record_id: str | None = None
-    field: str | None = None
-
-    def __str__(self) -> str:
-        where = self.file
-        if self.record is not None:
-            where += f": record {self.record}"
-            if self.record_id:
-                where += f" (id {self.record_id!r})"
-        if self.field:
-            where += f", field {self.field!r}"
-        return f"{where}: {self.message}"
-
-
-class SeedError(Exception):
-    """The seed data has mistakes; nothing was written."""
-
-    def __init__(self, problems: list[SeedProblem]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
 
 
 class _StrictLoader(yaml.CSafeLoader):
@@ -253,6 +70,20 @@ def read_document(path: Path, label: str) -> Any:
         at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         reason = getattr(exc, "problem", None) or str(exc)
         raise SeedError([SeedProblem(label, f"invalid YAML{at}: {reason}")]) from exc
+
+
+def read_all(seeds_dir: Path) -> dict[str, SeedFile]:
+    """Read every seed file, collecting the problems of all files before failing."""
+    files: dict[str, SeedFile] = {}
+    problems: list[SeedProblem] = []
+    for key, spec in SPECS.items():
+        try:
+            files[key] = read_seed_file(seeds_dir, spec)
+        except SeedError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise SeedError(problems)
+    return files
 
 
 def read_seed_file(seeds_dir: Path, spec: SeedFileSpec) -> SeedFile:

@@ -1,15 +1,17 @@
-"""From seed files to table rows: every record validated, every cross-reference checked.
+"""From seed records to table rows: every cross-reference checked.
 
 Problems are collected across all files and records before anything is written, each naming
-its file, record and field; the rows come out keyed by table, in TABLE_ORDER.
+its file, record and field; the rows come out keyed by table, in TABLE_ORDER. The quotes, which
+reference everything else, are checked last (`app.seeding.quote_rows`).
 """
 
-from collections.abc import Sequence
-from operator import itemgetter
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import TypeVar, cast
 
-from app.seed_files import (
+from app.seeding.files import SeedFile
+from app.seeding.problems import Problems
+from app.seeding.quote_rows import quote_rows
+from app.seeding.records import (
     SPECS,
     InterviewRecord,
     LayerRecord,
@@ -17,45 +19,11 @@ from app.seed_files import (
     QuoteRecord,
     Record,
     ReportRecord,
-    SeedError,
-    SeedFile,
-    SeedProblem,
     StakeholderTypeRecord,
     TagRecord,
     ThemeRecord,
-    read_seed_file,
 )
-
-Row = dict[str, Any]
-# Parents before children: inserts run in this order, deletes in reverse.
-TABLE_ORDER = (
-    "report",
-    "report_section",
-    "statement",
-    "layer",
-    "theme",
-    "stakeholder_type",
-    "organisation_type",
-    "interview",
-    "tag",
-    "quote",
-    "quote_tag",
-)
-
-
-def read_all(seeds_dir: Path) -> dict[str, SeedFile]:
-    """Read every seed file, collecting the problems of all files before failing."""
-    files: dict[str, SeedFile] = {}
-    problems: list[SeedProblem] = []
-    for key, spec in SPECS.items():
-        try:
-            files[key] = read_seed_file(seeds_dir, spec)
-        except SeedError as exc:
-            problems.extend(exc.problems)
-    if problems:
-        raise SeedError(problems)
-    return files
-
+from app.seeding.tables import TABLE_ORDER, Row, section_id
 
 T = TypeVar("T", bound=Record)
 
@@ -65,36 +33,9 @@ def _records(files: dict[str, SeedFile], kind: type[T]) -> list[T]:
     return cast(list[T], files[key].records)
 
 
-class _Problems:
-    """Collects cross-record problems, located like the per-record ones."""
-
-    def __init__(self) -> None:
-        self.items: list[SeedProblem] = []
-
-    def add(self, key: str, index: int, record_id: str, field: str, message: str) -> None:
-        label = f"seeds/{SPECS[key].filename}"
-        self.items.append(SeedProblem(label, message, index, record_id, field))
-
-    def unique_ids(self, key: str, records: Sequence[Any]) -> None:
-        seen: set[str] = set()
-        for index, record in enumerate(records, start=1):
-            if record.id in seen:
-                self.add(key, index, record.id, "id", f"duplicate id {record.id!r}")
-            seen.add(record.id)
-
-    def raise_if_any(self) -> None:
-        if self.items:
-            raise SeedError(self.items)
-
-
-def section_id(report_id: str, numeral: str) -> str:
-    """The stable id of a report section, e.g. `cgt-insights-2026-v`."""
-    return f"{report_id}-{numeral.lower()}"
-
-
 def build_rows(files: dict[str, SeedFile], seeds_dir: Path) -> dict[str, list[Row]]:
     """Check every cross-reference and turn the records into table rows."""
-    problems = _Problems()
+    problems = Problems()
     reports = _records(files, ReportRecord)
     layers = _records(files, LayerRecord)
     themes = _records(files, ThemeRecord)
@@ -125,13 +66,13 @@ def build_rows(files: dict[str, SeedFile], seeds_dir: Path) -> dict[str, list[Ro
     rows["organisation_type"] = [{"id": o.id, "name": o.name} for o in organisations]
     _interview_rows(interviews, files["interviews"].report, rows, problems)
     rows["tag"] = [t.model_dump(include={"id", "kind", "name", "description"}) for t in tags]
-    _quote_rows(quotes, files["quotes"].report, full_texts, rows, problems)
+    quote_rows(quotes, files["quotes"].report, full_texts, rows, problems)
     problems.raise_if_any()
     return rows
 
 
 def _report_rows(
-    reports: list[ReportRecord], seeds_dir: Path, rows: dict[str, list[Row]], problems: _Problems
+    reports: list[ReportRecord], seeds_dir: Path, rows: dict[str, list[Row]], problems: Problems
 ) -> dict[str, str]:
     full_texts: dict[str, str] = {}
     for index, report in enumerate(reports, start=1):
@@ -196,7 +137,7 @@ def _layer_rows(
     report: str | None,
     sections: set[str],
     rows: dict[str, list[Row]],
-    problems: _Problems,
+    problems: Problems,
 ) -> None:
     depths: set[int] = set()
     for index, layer in enumerate(layers, start=1):
@@ -219,7 +160,7 @@ def _theme_rows(
     themes: list[ThemeRecord],
     layer_ids: set[str],
     rows: dict[str, list[Row]],
-    problems: _Problems,
+    problems: Problems,
 ) -> None:
     positions: set[int] = set()
     for index, theme in enumerate(themes, start=1):
@@ -234,7 +175,7 @@ def _theme_rows(
 
 
 def _stakeholder_type_rows(
-    types: list[StakeholderTypeRecord], rows: dict[str, list[Row]], problems: _Problems
+    types: list[StakeholderTypeRecord], rows: dict[str, list[Row]], problems: Problems
 ) -> None:
     parents = {t.id: t.parent for t in types}
     for index, kind in enumerate(types, start=1):
@@ -279,7 +220,7 @@ def _interview_rows(
     interviews: list[InterviewRecord],
     report: str | None,
     rows: dict[str, list[Row]],
-    problems: _Problems,
+    problems: Problems,
 ) -> None:
     reports = {row["id"] for row in rows["report"]}
     organisations = {row["id"] for row in rows["organisation_type"]}
@@ -320,110 +261,3 @@ def _interview_rows(
                 "stakeholder_type_id": interview.stakeholder_type,
             }
         )
-
-
-def _quote_rows(
-    quotes: list[QuoteRecord],
-    report: str | None,
-    full_texts: dict[str, str],
-    rows: dict[str, list[Row]],
-    problems: _Problems,
-) -> None:
-    # What a quote copies from its theme and interview, keyed by id. The rows take the ids from
-    # here, so that a million quotes share one string per theme, interview, report and tag.
-    numerals = {row["id"]: row["numeral"] for row in rows["report_section"]}
-    layer_numerals = {row["id"]: numerals.get(row["section_id"]) for row in rows["layer"]}
-    themes = {
-        row["id"]: (row["id"], row["layer_id"], layer_numerals.get(row["layer_id"]))
-        for row in rows["theme"]
-    }
-    copied = itemgetter("id", "report_id", "stakeholder_type_id", "organisation_type_id")
-    interviews = {row["id"]: copied(row) for row in rows["interview"]}
-    reports = {row["id"]: row["id"] for row in rows["report"]}
-    tags = {row["id"]: row["id"] for row in rows["tag"]}
-    # A quote stands in its own report's section of its theme's layer (V for the tip, ...).
-    sections: dict[tuple[str, str | None], str] = {}
-    search_from: dict[str, int] = {}
-    # (position, record, field, message): reported in position order, whatever the check order.
-    found: list[tuple[int, int, str, str]] = []
-    previous = ("", 0)
-    for i, report_id in _in_report_order(quotes, report):
-        quote, index, position = quotes[i], i + 1, quotes[i].position
-        report_id = reports.get(report_id, report_id)
-        theme_id, layer_id, numeral = themes.get(quote.theme) or (quote.theme, None, None)
-        if layer_id is None:
-            found.append((position, index, "theme", f"unknown theme {quote.theme!r}"))
-        interview = interviews.get(quote.interview) or (quote.interview, None, None, None)
-        if interview[1] is None:
-            found.append((position, index, "interview", f"unknown interview {quote.interview!r}"))
-        elif interview[1] != report_id:
-            message = f"interview {quote.interview!r} belongs to another report"
-            found.append((position, index, "interview", message))
-        quote_tags = [tags.get(tag) or tag for tag in quote.tags]
-        for tag in quote.tags:
-            if tag not in tags:
-                found.append((position, index, "tags", f"unknown tag {tag!r}"))
-        if len(quote_tags) > 1 and len(set(quote_tags)) != len(quote_tags):
-            found.append((position, index, "tags", "a tag is listed twice"))
-        if previous == (report_id, position):
-            found.append((position, index, "position", f"position {position} is taken"))
-        previous = (report_id, position)
-        start, problem = _locate(quote.text, report_id, full_texts, search_from)
-        if problem:
-            found.append((position, index, *problem))
-        section = sections.get((report_id, numeral))
-        if section is None:
-            section = sections[report_id, numeral] = section_id(report_id, numeral or "")
-        if numeral and section not in numerals:
-            message = f"report {report_id!r} has no section {numeral}"
-            found.append((position, index, "report", message))
-        rows["quote"].append(
-            {
-                "id": quote.id,
-                "report_id": report_id,
-                "section_id": section,
-                "theme_id": theme_id,
-                "interview_id": interview[0],
-                "layer_id": layer_id,
-                "stakeholder_type_id": interview[2],
-                "organisation_type_id": interview[3],
-                "position": position,
-                "text": quote.text,
-                "length": len(quote.text),
-                "start_offset": start,
-                "end_offset": start + len(quote.text),
-            }
-        )
-        rows["quote_tag"].extend(
-            {"quote_id": quote.id, "tag_id": tag, "position": position} for tag in quote_tags
-        )
-    for _, index, field, message in sorted(found, key=itemgetter(0, 1)):
-        problems.add("quotes", index, quotes[index - 1].id, field, message)
-    rows["quote"].sort(key=itemgetter("position", "id"))
-    for seq, row in enumerate(rows["quote"], start=1):
-        row["seq"] = seq
-
-
-def _in_report_order(quotes: list[QuoteRecord], report: str | None) -> list[tuple[int, str]]:
-    """Each quote's index and report, by report then position (then file order).
-
-    Quotes are located in their report's text in this order. A file in that order is read
-    front to back, which at a million quotes is twice as fast as hopping across it.
-    """
-    keyed = [(quote.report or report or "", quote.position, i) for i, quote in enumerate(quotes)]
-    keyed.sort()
-    return [(i, report_id) for report_id, _, i in keyed]
-
-
-def _locate(
-    text: str, report_id: str, full_texts: dict[str, str], search_from: dict[str, int]
-) -> tuple[int, tuple[str, str] | None]:
-    """Where a quote starts in its report's full text, after the report's previous quote."""
-    full_text = full_texts.get(report_id)
-    if full_text is None:
-        return -1, ("report", f"report {report_id!r} has no full text to locate quotes in")
-    start = full_text.find(text, search_from.get(report_id, 0))
-    if start < 0:
-        return -1, ("text", f"not found verbatim, in order, in the full text of {report_id!r}")
-    search_from[report_id] = start + len(text)
-    return start, None

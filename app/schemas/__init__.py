@@ -1,0 +1,91 @@
+"""Public read models: the only shapes the API returns. Every field carries a description.
+
+One module per resource, each built on `common` (the base, the page envelope, the references);
+use them as `from app import schemas` then `schemas.Quote`:
+
+- `common`: PublicModel, Page and the short references (ThemeRef, LayerRef, ...)
+- `quotes`: Quote, its location, a page of quotes with its facets
+- `catalogue`: reports, layers and themes, stakeholder types, interviews, tags
+- `analysis`: facet values, cross-tabs, a stakeholder type's profile, search hits
+- `meta`: the data version and counts, the health check
+- `problems`: the problem+json error body
+"""
+
+from app.schemas.analysis import (
+    Crosstab,
+    CrosstabShares,
+    DimensionCount,
+    DimensionValue,
+    FacetValue,
+    SearchHit,
+    StakeholderTypeDetail,
+)
+from app.schemas.catalogue import (
+    Interview,
+    Layer,
+    LayerDetail,
+    Methodology,
+    Report,
+    ReportDetail,
+    Section,
+    StakeholderType,
+    Statement,
+    Tag,
+    Theme,
+    ThemeInLayer,
+)
+from app.schemas.common import (
+    InterviewRef,
+    LayerRef,
+    OrganisationTypeRef,
+    Page,
+    PublicModel,
+    ReportRef,
+    SectionRef,
+    StakeholderTypeRef,
+    TagRef,
+    ThemeRef,
+)
+from app.schemas.meta import Counts, Health, Meta
+from app.schemas.problems import Problem, ProblemError
+from app.schemas.quotes import Quote, QuoteLocation, QuotePage
+
+__all__ = [
+    "Counts",
+    "Crosstab",
+    "CrosstabShares",
+    "DimensionCount",
+    "DimensionValue",
+    "FacetValue",
+    "Health",
+    "Interview",
+    "InterviewRef",
+    "Layer",
+    "LayerDetail",
+    "LayerRef",
+    "Meta",
+    "Methodology",
+    "OrganisationTypeRef",
+    "Page",
+    "Problem",
+    "ProblemError",
+    "PublicModel",
+    "Quote",
+    "QuoteLocation",
+    "QuotePage",
+    "Report",
+    "ReportDetail",
+    "ReportRef",
+    "SearchHit",
+    "Section",
+    "SectionRef",
+    "StakeholderType",
+    "StakeholderTypeDetail",
+    "StakeholderTypeRef",
+    "Statement",
+    "Tag",
+    "TagRef",
+    "Theme",
+    "ThemeInLayer",
+    "ThemeRef",
+]

@@ -1,0 +1,84 @@
+"""Counting and finding quotes: facets, cross-tabs, a stakeholder type's profile, search hits."""
+
+from pydantic import Field
+
+from app.schemas.catalogue import StakeholderType
+from app.schemas.common import PublicModel
+
+
+class DimensionValue(PublicModel):
+    """One value of a dimension."""
+
+    value: str | None = Field(
+        description="The value's id (null: the organisation_type of attributions naming none)."
+    )
+    label: str = Field(description="Display label of the value.")
+
+
+class FacetValue(DimensionValue):
+    """A dimension value with its number of matching quotes."""
+
+    count: int = Field(description="Matching quotes with this value.")
+
+
+class CrosstabShares(PublicModel):
+    """The cells as shares (0 to 1, four decimals)."""
+
+    of_total: list[list[float]] = Field(description="Each cell divided by `total`.")
+    of_row: list[list[float]] = Field(description="Each cell divided by its row total.")
+    of_col: list[list[float]] = Field(description="Each cell divided by its column total.")
+
+
+class Crosstab(PublicModel):
+    """Quote counts by two dimensions, zero cells included, in the dimensions' natural order."""
+
+    rows_dimension: str = Field(description="The dimension of the rows.")
+    cols_dimension: str = Field(description="The dimension of the columns.")
+    rows: list[DimensionValue] = Field(description="Every value of the row dimension.")
+    cols: list[DimensionValue] = Field(description="Every value of the column dimension.")
+    cells: list[list[int]] = Field(description="cells[i][j]: quotes with row i and column j.")
+    row_totals: list[int] = Field(description="Distinct quotes per row.")
+    col_totals: list[int] = Field(description="Distinct quotes per column.")
+    total: int = Field(
+        description="Distinct matching quotes (with `tag`, totals can exceed it: a quote counts "
+        "under each of its tags)."
+    )
+    shares: CrosstabShares = Field(description="The cells as shares of total, row and column.")
+
+
+class DimensionCount(PublicModel):
+    """A quote count for one value of a dimension."""
+
+    id: str = Field(description="Id of the value.")
+    name: str = Field(description="Display name of the value.")
+    count: int = Field(description="Number of quotes.")
+
+
+class StakeholderTypeDetail(StakeholderType):
+    """A stakeholder type with where its quotes fall in the iceberg."""
+
+    by_layer: list[DimensionCount] = Field(
+        description="Quotes of the type (sub-types included) per layer, every layer listed."
+    )
+    by_theme: list[DimensionCount] = Field(
+        description="Quotes of the type (sub-types included) per theme, every theme listed."
+    )
+
+
+class SearchHit(PublicModel):
+    """A quote, theme or layer matching a search, with a highlighted snippet."""
+
+    type: str = Field(description="quote, theme or layer.", examples=["quote"])
+    id: str = Field(description="Stable identifier of the object.")
+    title: str = Field(
+        description="The theme's title, the layer's name and heading, or the quote's attribution."
+    )
+    snippet: str = Field(
+        description="HTML-safe excerpt: the text is escaped and only `<mark>` tags are added "
+        "around the matching words."
+    )
+    score: float = Field(
+        description="Relevance on this database backend (bm25 or ts_rank): higher is better; "
+        "comparable only within one response."
+    )
+    url: str = Field(description="Path of the object in this API.")

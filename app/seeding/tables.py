@@ -1,0 +1,28 @@
+"""The tables a load fills, parents first, and the shape of their rows.
+
+A row is a plain dict keyed by column name: the rows step makes them, the writes and the data
+version read them.
+"""
+
+from typing import Any
+
+Row = dict[str, Any]
+# Parents before children: inserts run in this order, deletes in reverse.
+TABLE_ORDER = (
+    "report",
+    "report_section",
+    "statement",
+    "layer",
+    "theme",
+    "stakeholder_type",
+    "organisation_type",
+    "interview",
+    "tag",
+    "quote",
+    "quote_tag",
+)
+
+
+def section_id(report_id: str, numeral: str) -> str:
+    """The stable id of a report section, e.g. `cgt-insights-2026-v`."""
+    return f"{report_id}-{numeral.lower()}"
