@@ -1,4 +1,5 @@
-"""The quote list, one quote and a random quote, on the seeded report, on both backends."""
+"""The quote list, one quote and a random quote, on the seeded report, on both backends. It is long
+because the list has many parameters, each tested on real data and on hostile values."""
 
 import re
 

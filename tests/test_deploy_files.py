@@ -1,4 +1,5 @@
-"""The deploy files agree with the code: compose, Dockerfile, Makefile and CI call what exists.
+"""The deploy files agree with the code: compose, Dockerfile, Makefile and CI call what exists. It
+is long because each deploy file gets its own checks.
 
 No Docker engine runs these files in CI, so they are parsed: every `insights` command and option
 they use must be one the CLI defines, the image must be built from the lock, and the Makefile and

@@ -1,4 +1,5 @@
-"""Embeds: the iframe card, the widget script, oEmbed, and the security headers of every class."""
+"""Embeds: the iframe card, the widget script, oEmbed, and the security headers of every class. It
+is long because oEmbed's URL matching needs a catalogue of hostile URLs."""
 
 import json
 from typing import Any

@@ -1,4 +1,5 @@
-"""Quote feeds (JSON Feed, Atom, RSS) and the quote of the day, on both backends."""
+"""Quote feeds (JSON Feed, Atom, RSS) and the quote of the day, on both backends. It is long because
+three formats are each read back by a real parser."""
 
 import hashlib
 import html

@@ -1,4 +1,5 @@
-"""The REFI-QDA export: the seeded report's .qdpx, checked against the QDA-XML schema and data.
+"""The REFI-QDA export: the seeded report's .qdpx, checked against the QDA-XML schema and data. It
+is long because the archive is read back independently, element by element.
 
 The archive is read back independently of how it was built: codes, cases and selections are
 found through the GUIDs the XML itself gives, never through app.render.qdpx's GUID helper, so a

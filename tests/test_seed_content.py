@@ -1,4 +1,5 @@
-"""Content tests: the seed data must say exactly what the source documents say.
+"""Content tests: the seed data must say exactly what the source documents say. It is long because
+it parses the truth out of the source documents itself, rather than trusting the seeds.
 
 The truth is parsed from the source texts in ``shared/sources`` (the Insights Report and its press
 release), independently of the seed files, and compared with the seeds: a missed, altered,

@@ -1,4 +1,5 @@
-"""The seed loader: idempotent, upserting in place, and all-or-nothing on bad files."""
+"""The seed loader: idempotent, upserting in place, and all-or-nothing on bad files. It is long
+because each kind of bad seed file gets its own case."""
 
 import subprocess
 import sys

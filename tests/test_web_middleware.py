@@ -1,4 +1,5 @@
-"""The web face's middleware: trusted hosts, per-client rate limits (memory and Redis), gzip."""
+"""The web face's middleware: trusted hosts, per-client rate limits (memory and Redis), gzip. It is
+long because the rate limiter is tested on both stores and with every forwarded-address form."""
 
 import gzip
 import logging

@@ -74,6 +74,10 @@ def build_rows(files: dict[str, SeedFile], seeds_dir: Path) -> dict[str, list[Ro
 def _report_rows(
     reports: list[ReportRecord], seeds_dir: Path, rows: dict[str, list[Row]], problems: Problems
 ) -> dict[str, str]:
+    """The report, section and statement rows; the full texts by report id.
+
+    Long because a report record holds its sections and statements: one pass writes all three.
+    """
     full_texts: dict[str, str] = {}
     for index, report in enumerate(reports, start=1):
         full_text = None
@@ -222,6 +226,10 @@ def _interview_rows(
     rows: dict[str, list[Row]],
     problems: Problems,
 ) -> None:
+    """The interview rows, each attribution unique per report and every reference known.
+
+    Long because each of an interview's references is checked in turn, with its own message.
+    """
     reports = {row["id"] for row in rows["report"]}
     organisations = {row["id"] for row in rows["organisation_type"]}
     types = {row["id"] for row in rows["stakeholder_type"]}

@@ -32,7 +32,10 @@ REAL = ("layers.yaml", "stakeholder_types.yaml", "organisation_types.yaml", "tag
 
 
 def generate(quotes: int, out: Path, seed: int = 20260203) -> None:
-    """Write a seed folder of `quotes` quotes to `out` (replaced if it exists)."""
+    """Write a seed folder of `quotes` quotes to `out` (replaced if it exists).
+
+    Long because it writes every seed file of the folder in turn, each a few lines.
+    """
     rng = random.Random(seed)
     if out.exists():
         shutil.rmtree(out)
