@@ -28,9 +28,9 @@ from playwright.sync_api import (
 )
 
 from app.config import PROJECT_ROOT
+from bench.server import free_port
 from tests.helpers.ci import skip_or_fail
 from tests.helpers.databases import seeded_engine
-from tests.helpers.net import free_port
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -1,14 +1,9 @@
-"""Addresses for the tests: a free local port, a client address no other test counts against."""
+"""Addresses for the tests: a client address no other test counts against.
 
-import socket
+A free local port comes from `bench.server.free_port`, which the benchmarks use too.
+"""
+
 import uuid
-
-
-def free_port() -> int:
-    """A loopback TCP port nothing listens on now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def unique_address() -> str:
