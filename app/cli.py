@@ -101,9 +101,17 @@ def bench_generate(
     out: Annotated[Path, typer.Option(help="Seed folder to write (replaced).")] = Path(
         "var/synthetic-seeds"
     ),
+    reports: Annotated[
+        int | None,
+        typer.Option(min=1, help="How many reports (default: one per 1,000 quotes)."),
+    ] = None,
 ) -> None:
-    """Write a synthetic seed folder of N quotes (load it with `insights seed --seeds-dir`)."""
-    generate(quotes, out)
+    """Write a synthetic seed tree of N quotes (load it with `insights seed --seeds-dir`)."""
+    try:
+        generate(quotes, out, reports=reports)
+    except ValueError as exc:
+        typer.echo(str(exc), err=True)
+        sys.exit(2)
     typer.echo(f"wrote {quotes} quotes to {out}")
 
 

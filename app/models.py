@@ -29,6 +29,10 @@ class Report(SQLModel, table=True):
     __tablename__ = "report"
 
     id: str = Field(primary_key=True, max_length=SLUG)
+    # The report a press release or seminar report accompanies; null for a report of its own.
+    companion_of: str | None = Field(
+        default=None, foreign_key="report.id", index=True, max_length=SLUG
+    )
     kind: str = Field(index=True, max_length=40)
     title: str = Field(sa_type=Text)
     publisher: str = Field(max_length=200)
@@ -75,28 +79,39 @@ class Statement(SQLModel, table=True):
 
 
 class Layer(SQLModel, table=True):
-    """One of the four layers of the iceberg model, from the visible tip to the fundamentals."""
+    """One of the four layers of the iceberg model, shared by every report."""
 
     __tablename__ = "layer"
 
     id: str = Field(primary_key=True, max_length=SLUG)
     depth: int = Field(unique=True)
     name: str = Field(max_length=200)
-    heading: str = Field(max_length=300)
     issue_kind: str = Field(max_length=200)
+
+
+class ReportLayer(SQLModel, table=True):
+    """A report's own texts for one layer of the model, and the section that covers it."""
+
+    __tablename__ = "report_layer"
+
+    report_id: str = Field(foreign_key="report.id", primary_key=True, max_length=SLUG)
+    layer_id: str = Field(foreign_key="layer.id", primary_key=True, index=True, max_length=SLUG)
+    heading: str = Field(max_length=300)
     description: str = Field(sa_type=Text)
     introduction: str | None = Field(default=None, sa_type=Text)
     section_id: str = Field(foreign_key="report_section.id", index=True, max_length=SLUG)
 
 
 class Theme(SQLModel, table=True):
-    """A theme of the report, the sub-heading under which quotes are printed, in one layer."""
+    """A theme of a report, the sub-heading under which quotes are printed, in one layer."""
 
     __tablename__ = "theme"
+    __table_args__ = (UniqueConstraint("report_id", "position"),)
 
     id: str = Field(primary_key=True, max_length=SLUG)
+    report_id: str = Field(foreign_key="report.id", index=True, max_length=SLUG)
     layer_id: str = Field(foreign_key="layer.id", index=True, max_length=SLUG)
-    position: int = Field(unique=True)
+    position: int
     title: str = Field(max_length=300)
     summary: str = Field(sa_type=Text)
 
@@ -158,24 +173,23 @@ class Quote(SQLModel, table=True):
     __tablename__ = "quote"
     __table_args__ = (
         UniqueConstraint("report_id", "position"),
-        Index("ix_quote_position_id", "position", "id"),
+        Index("ix_quote_seq_id", "seq", "id"),
         Index("ix_quote_length_id", "length", "id"),
         # A filtered page in report order reads its rows straight off one of these, in order,
         # and stops after the page: no sort, however many quotes match.
-        Index("ix_quote_theme_id_position_id", "theme_id", "position", "id"),
-        Index("ix_quote_interview_id_position_id", "interview_id", "position", "id"),
-        Index("ix_quote_report_id_position_id", "report_id", "position", "id"),
-        Index("ix_quote_layer_id_position_id", "layer_id", "position", "id"),
-        Index("ix_quote_stakeholder_type_id_position_id", "stakeholder_type_id", "position", "id"),
-        Index(
-            "ix_quote_organisation_type_id_position_id", "organisation_type_id", "position", "id"
-        ),
+        Index("ix_quote_theme_id_seq_id", "theme_id", "seq", "id"),
+        Index("ix_quote_interview_id_seq_id", "interview_id", "seq", "id"),
+        Index("ix_quote_report_id_seq_id", "report_id", "seq", "id"),
+        Index("ix_quote_layer_id_seq_id", "layer_id", "seq", "id"),
+        Index("ix_quote_stakeholder_type_id_seq_id", "stakeholder_type_id", "seq", "id"),
+        Index("ix_quote_organisation_type_id_seq_id", "organisation_type_id", "seq", "id"),
         Index("uq_quote_seq", "seq", unique=True),
     )
 
     id: str = Field(primary_key=True, max_length=SLUG)
-    # The loader numbers quotes 1, 2, ... in report order (position, id). SQLite's full-text
-    # index uses it as its rowid, so the matches of a search come out in report order.
+    # The loader numbers quotes 1, 2, ... in report order: the newest report first (then by
+    # id), each report's quotes by position. Pages in report order are keyed on it, and SQLite's
+    # full-text index uses it as its rowid, so the matches of a search come out in that order.
     seq: int
     # No single-column indexes on these three: the composite indexes above start with them.
     report_id: str = Field(foreign_key="report.id", max_length=SLUG)
@@ -204,10 +218,12 @@ class QuoteTag(SQLModel, table=True):
     __table_args__ = (
         Index("ix_quote_tag_tag_id_position_quote_id", "tag_id", "position", "quote_id"),
     )
+    # The quote's report-order number (its `seq`), copied by the loader: named before a quote's
+    # place in the series and in its report could differ.
 
     quote_id: str = Field(foreign_key="quote.id", primary_key=True, max_length=SLUG)
     tag_id: str = Field(foreign_key="tag.id", primary_key=True, max_length=SLUG)
-    position: int  # the quote's, copied by the loader
+    position: int
 
 
 class QuoteCount(SQLModel, table=True):

@@ -21,7 +21,9 @@ class QuoteSort(StrEnum):
 
     @property
     def column(self) -> str:
-        return self.value.lstrip("-")
+        """The column of `quote` the order keys on: report order is the loader's `seq`."""
+        name = self.value.lstrip("-")
+        return "seq" if name == "position" else name
 
     @property
     def descending(self) -> bool:
@@ -37,6 +39,7 @@ class Dimension(StrEnum):
     organisation_type = "organisation_type"
     interview = "interview"
     tag = "tag"
+    report = "report"
 
 
 class QuoteFilters(BaseModel):
@@ -85,7 +88,7 @@ class QuoteListParams(QuoteFilters):
         pattern=CURSOR_PATTERN,
         description="`next_cursor` of the previous page (opaque; made for the same `sort`).",
     )
-    facet: Annotated[list[Dimension], Field(max_length=6)] = Field(
+    facet: Annotated[list[Dimension], Field(max_length=7)] = Field(
         default=[],
         description="Dimensions to count the matching quotes by (repeatable): the response's "
         "`facets` then lists each dimension's values with their counts.",

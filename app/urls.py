@@ -67,6 +67,11 @@ def quote(quote_id: str) -> str:
     return absolute(f"/quotes/{segment(quote_id)}")
 
 
+def report(report_id: str) -> str:
+    """The page of a report: its own iceberg."""
+    return absolute(f"/reports/{segment(report_id)}")
+
+
 def theme(theme_id: str) -> str:
     """The page of a theme."""
     return absolute(f"/themes/{segment(theme_id)}")

@@ -123,7 +123,7 @@ def test_quote_object_is_complete(client: TestClient) -> None:
 def test_quote_offsets_point_at_the_text_in_the_report(client: TestClient) -> None:
     from app.config import PROJECT_ROOT
 
-    full_text = (PROJECT_ROOT / "seeds" / "texts" / "cgt-insights-2026.txt").read_text()
+    full_text = (PROJECT_ROOT / "seeds" / "reports" / "cgt-insights-2026" / "text.txt").read_text()
     for quote in walk(client):
         location = quote["location"]
         assert full_text[location["start_offset"] : location["end_offset"]] == quote["text"]

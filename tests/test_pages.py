@@ -16,7 +16,7 @@ from app.seeding import load_seeds
 from tests.helpers.api import json_at
 from tests.helpers.databases import client_for, migrate
 from tests.helpers.html import JSONLD, jsonld
-from tests.helpers.seeds import copy_seeds, editing
+from tests.helpers.seeds import REPORT_DIR, copy_seeds, editing
 
 BASE = urls.base_url()
 PAGES = ["/", "/quotes/cgt-2026-q07", "/themes/fda-pathways", "/layers/a-bit-deeper"]
@@ -237,13 +237,13 @@ def hostile_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestCli
     markup that must stay inert."""
     root = tmp_path_factory.mktemp("hostile")
     seeds = copy_seeds(root / "seeds")
-    with editing(seeds, "quotes.yaml") as document:
+    with editing(seeds, f"{REPORT_DIR}/quotes.yaml") as document:
         original = document["quotes"][0]["text"]
         document["quotes"][0]["text"] = HOSTILE + original
-    report_text = seeds / "texts" / "cgt-insights-2026.txt"
+    report_text = seeds / REPORT_DIR / "text.txt"
     report_text.write_text(report_text.read_text().replace(original, HOSTILE + original, 1))
     for name, key in (("interviews.yaml", "interviews"), ("themes.yaml", "themes")):
-        with editing(seeds, name) as data:
+        with editing(seeds, f"{REPORT_DIR}/{name}") as data:
             for item in data[key]:
                 field = "attribution" if key == "interviews" else "title"
                 item[field] = f"{item[field]} <b onmouseover=alert(3)>\"'&"

@@ -210,7 +210,7 @@ CORPUS_CURSOR = "500.syn-q0000500"  # a quote halfway through the first report
     [
         pytest.param({}, id="first-page"),
         pytest.param({"cursor": CORPUS_CURSOR}, id="after-cursor"),
-        pytest.param({"theme": ["syn-theme-003"]}, id="theme"),
+        pytest.param({"theme": ["syn-r0001-t03"]}, id="theme"),
         pytest.param({"layer": ["a-bit-deeper"]}, id="layer"),
         pytest.param({"stakeholder_type": ["public-payer"]}, id="stakeholder-leaf"),
         # Payers and their two sub-types: one ordered read per type, merged.
@@ -227,7 +227,7 @@ CORPUS_CURSOR = "500.syn-q0000500"  # a quote halfway through the first report
         pytest.param({"tag": ["medicaid", "fda"]}, id="two-tags"),
         pytest.param({"sort": "-position"}, id="desc-position"),
         pytest.param(
-            {"theme": ["syn-theme-003"], "sort": "-position", "cursor": CORPUS_CURSOR},
+            {"theme": ["syn-r0001-t03"], "sort": "-position", "cursor": CORPUS_CURSOR},
             id="theme-desc-position-cursor",
         ),
         pytest.param({"sort": "-length"}, id="desc-length"),

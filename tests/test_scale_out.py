@@ -22,7 +22,7 @@ from app.seeding import load_seeds
 from bench.server import uvicorn_server
 from tests.helpers.databases import new_database_url, seeded_engine
 from tests.helpers.net import unique_address
-from tests.helpers.seeds import SEEDS_DIR, copy_seeds, editing
+from tests.helpers.seeds import REPORT_DIR, SEEDS_DIR, copy_seeds, editing
 
 WORKERS = (2, 1)  # worker processes of each host
 POOL_SIZE = 3
@@ -79,7 +79,7 @@ def test_every_process_counts_against_one_budget(hosts: Hosts, redis_url: str) -
 
 def test_every_process_serves_a_reseed_from_its_next_request(hosts: Hosts, tmp_path: Path) -> None:
     seeds = copy_seeds(tmp_path / "seeds")
-    with editing(seeds, "quotes.yaml") as document:
+    with editing(seeds, f"{REPORT_DIR}/quotes.yaml") as document:
         tagged = next(quote for quote in document["quotes"] if quote["tags"])
         tagged["tags"] = []  # a change the report's text does not constrain
     quote_url = f"/v1/quotes/{tagged['id']}"

@@ -16,8 +16,14 @@ from app.seeding import SeedError, load_seeds
 from app.seeding import files as seed_files
 from app.seeding import writes as seed_writes
 from tests.helpers.databases import client_for, migrate
-from tests.helpers.seeds import SEEDS_DIR, copy_seeds, editing
+from tests.helpers.seeds import REPORT_DIR, SEEDS_DIR, copy_seeds, editing
 from tests.helpers.snapshots import assert_bulk_load_is_the_general_load, snapshot
+
+# The real report's files, by their paths in the seed folder.
+REPORT = f"{REPORT_DIR}/report.yaml"
+THEMES = f"{REPORT_DIR}/themes.yaml"
+INTERVIEWS = f"{REPORT_DIR}/interviews.yaml"
+QUOTES = f"{REPORT_DIR}/quotes.yaml"
 
 
 def test_a_first_load_writes_what_the_general_path_writes(
@@ -60,7 +66,7 @@ def test_a_corrected_file_updates_rows_in_place(seeded: Engine, seeds_copy: Path
 
 
 def test_rows_gone_from_the_seeds_are_deleted(seeded: Engine, seeds_copy: Path) -> None:
-    with editing(seeds_copy, "quotes.yaml") as document:
+    with editing(seeds_copy, QUOTES) as document:
         document["quotes"] = [q for q in document["quotes"] if q["id"] != "cgt-2026-q08"]
     load_seeds(seeded, seeds_copy)
     after = snapshot(seeded)
@@ -71,7 +77,7 @@ def test_rows_gone_from_the_seeds_are_deleted(seeded: Engine, seeds_copy: Path) 
 
 
 def test_two_themes_can_swap_positions(seeded: Engine, seeds_copy: Path) -> None:
-    with editing(seeds_copy, "themes.yaml") as document:
+    with editing(seeds_copy, THEMES) as document:
         themes = document["themes"]
         themes[0]["position"], themes[1]["position"] = themes[1]["position"], 1
     load_seeds(seeded, seeds_copy)
@@ -113,61 +119,61 @@ def _write(filename: str, content: bytes) -> Callable[[Path], None]:
 
 
 def _duplicate_first_quote_id(folder: Path) -> None:
-    with editing(folder, "quotes.yaml") as document:
+    with editing(folder, QUOTES) as document:
         document["quotes"][1]["id"] = document["quotes"][0]["id"]
 
 
 BAD_SEEDS = [
     pytest.param(
-        _write("quotes.yaml", b"quotes:\n  - id: [unclosed\n"),
-        "seeds/quotes.yaml: invalid YAML at line 3, column 1",
+        _write(QUOTES, b"quotes:\n  - id: [unclosed\n"),
+        f"seeds/{QUOTES}: invalid YAML at line 3, column 1",
         id="broken-syntax",
     ),
     pytest.param(
-        _set("themes.yaml", ("themes", 0, "position"), "first"),
-        "seeds/themes.yaml: record 1 (id 'curative-potential'), field 'position'",
+        _set(THEMES, ("themes", 0, "position"), "first"),
+        f"seeds/{THEMES}: record 1 (id 'curative-potential'), field 'position'",
         id="wrong-type",
     ),
     pytest.param(
         _duplicate_first_quote_id,
-        "seeds/quotes.yaml: record 2 (id 'cgt-2026-q01'), field 'id': duplicate id",
+        f"seeds/{QUOTES}: record 2 (id 'cgt-2026-q01'), field 'id': duplicate id",
         id="duplicate-id",
     ),
     pytest.param(
-        _set("quotes.yaml", ("quotes", 4, "theme"), "no-such-theme"),
-        "seeds/quotes.yaml: record 5 (id 'cgt-2026-q05'), field 'theme': unknown theme",
+        _set(QUOTES, ("quotes", 4, "theme"), "no-such-theme"),
+        f"seeds/{QUOTES}: record 5 (id 'cgt-2026-q05'), field 'theme': unknown theme",
         id="dangling-theme",
     ),
     pytest.param(
-        _set("interviews.yaml", ("interviews", 0, "stakeholder_type"), "martians"),
-        "seeds/interviews.yaml: record 1 (id 'executive-public-payer-association'), "
+        _set(INTERVIEWS, ("interviews", 0, "stakeholder_type"), "martians"),
+        f"seeds/{INTERVIEWS}: record 1 (id 'executive-public-payer-association'), "
         "field 'stakeholder_type': unknown stakeholder type 'martians'",
         id="dangling-stakeholder-type",
     ),
     pytest.param(
-        _set("quotes.yaml", ("quotes", 0, "tags"), ["no-such-tag"]),
-        "seeds/quotes.yaml: record 1 (id 'cgt-2026-q01'), field 'tags': unknown tag",
+        _set(QUOTES, ("quotes", 0, "tags"), ["no-such-tag"]),
+        f"seeds/{QUOTES}: record 1 (id 'cgt-2026-q01'), field 'tags': unknown tag",
         id="dangling-tag",
     ),
     pytest.param(
-        _delete("quotes.yaml", ("quotes", 4, "text")),
-        "seeds/quotes.yaml: record 5 (id 'cgt-2026-q05'), field 'text': Field required",
+        _delete(QUOTES, ("quotes", 4, "text")),
+        f"seeds/{QUOTES}: record 5 (id 'cgt-2026-q05'), field 'text': Field required",
         id="missing-field",
     ),
     pytest.param(
-        _set("quotes.yaml", ("quotes", 2, "text"), "bell\x07 character"),
-        "seeds/quotes.yaml: record 3 (id 'cgt-2026-q03'), field 'text': "
+        _set(QUOTES, ("quotes", 2, "text"), "bell\x07 character"),
+        f"seeds/{QUOTES}: record 3 (id 'cgt-2026-q03'), field 'text': "
         "Value error, contains the control character U+0007",
         id="control-character",
     ),
     pytest.param(
-        _set("quotes.yaml", ("quotes", 0, "txt"), "typo"),
-        "seeds/quotes.yaml: record 1 (id 'cgt-2026-q01'), field 'txt': Extra inputs",
+        _set(QUOTES, ("quotes", 0, "txt"), "typo"),
+        f"seeds/{QUOTES}: record 1 (id 'cgt-2026-q01'), field 'txt': Extra inputs",
         id="unknown-field",
     ),
     pytest.param(
-        _set("quotes.yaml", ("quotes", 6, "text"), "A sentence the report never printed."),
-        "seeds/quotes.yaml: record 7 (id 'cgt-2026-q07'), field 'text': not found verbatim",
+        _set(QUOTES, ("quotes", 6, "text"), "A sentence the report never printed."),
+        f"seeds/{QUOTES}: record 7 (id 'cgt-2026-q07'), field 'text': not found verbatim",
         id="paraphrased-quote",
     ),
     pytest.param(
@@ -187,13 +193,13 @@ BAD_SEEDS = [
         id="not-utf8",
     ),
     pytest.param(
-        _write("reports.yaml", b"- just a list\n"),
-        "seeds/reports.yaml: expected a mapping with a list under 'reports'",
+        _write(REPORT, b"- just a list\n"),
+        f"seeds/{REPORT}: expected a mapping with a mapping under 'report'",
         id="wrong-shape",
     ),
     pytest.param(
-        _set("reports.yaml", ("reports", 0, "full_text"), "../../../etc/passwd"),
-        "seeds/reports.yaml: record 1 (id 'cgt-insights-2026'), field 'full_text'",
+        _set(REPORT, ("report", "full_text"), "../../../etc/passwd"),
+        f"seeds/{REPORT}: record 1 (id 'cgt-insights-2026'), field 'full_text'",
         id="text-outside-seeds",
     ),
 ]
@@ -215,20 +221,20 @@ def test_an_oversized_file_is_refused(
     seeded: Engine, seeds_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     before = snapshot(seeded)
-    size = (seeds_copy / "quotes.yaml").stat().st_size
+    size = (seeds_copy / QUOTES).stat().st_size
     monkeypatch.setattr(seed_files, "MAX_SEED_FILE_BYTES", size - 1)
-    with pytest.raises(SeedError, match=r"seeds/quotes.yaml: file is \d+ bytes, over the"):
+    with pytest.raises(SeedError, match=rf"seeds/{QUOTES}: file is \d+ bytes, over the"):
         load_seeds(seeded, seeds_copy)
     assert snapshot(seeded) == before
 
 
 def test_every_problem_of_a_load_is_reported_at_once(seeded: Engine, seeds_copy: Path) -> None:
-    _set("themes.yaml", ("themes", 0, "position"), "first")(seeds_copy)
-    _set("quotes.yaml", ("quotes", 0, "txt"), "typo")(seeds_copy)
+    _set(THEMES, ("themes", 0, "position"), "first")(seeds_copy)
+    _set(QUOTES, ("quotes", 0, "txt"), "typo")(seeds_copy)
     with pytest.raises(SeedError) as raised:
         load_seeds(seeded, seeds_copy)
     files = {problem.file for problem in raised.value.problems}
-    assert files == {"seeds/themes.yaml", "seeds/quotes.yaml"}
+    assert files == {f"seeds/{THEMES}", f"seeds/{QUOTES}"}
 
 
 def test_the_api_keeps_serving_the_old_data_after_a_rejected_load(
@@ -236,7 +242,7 @@ def test_the_api_keeps_serving_the_old_data_after_a_rejected_load(
 ) -> None:
     client = client_for(seeded)
     before = client.get("/v1/meta").json()
-    _set("quotes.yaml", ("quotes", 0, "theme"), "nope")(seeds_copy)
+    _set(QUOTES, ("quotes", 0, "theme"), "nope")(seeds_copy)
     with pytest.raises(SeedError):
         load_seeds(seeded, seeds_copy)
     assert client.get("/v1/meta").json() == before
@@ -271,7 +277,7 @@ def test_parallel_loads_do_not_corrupt(fresh_database_url: str) -> None:
 
 
 def test_cli_seed_exits_non_zero_naming_the_problem(seeds_copy: Path, tmp_path: Path) -> None:
-    _set("quotes.yaml", ("quotes", 0, "theme"), "nope")(seeds_copy)
+    _set(QUOTES, ("quotes", 0, "theme"), "nope")(seeds_copy)
     database = f"sqlite:///{tmp_path / 'cli.db'}"
     env = {"DATABASE_URL": database, "PATH": "/usr/bin:/bin"}
     insights = [sys.executable, "-m", "app.cli"]
@@ -283,7 +289,7 @@ def test_cli_seed_exits_non_zero_naming_the_problem(seeds_copy: Path, tmp_path: 
         text=True,
     )
     assert run.returncode == 1
-    assert "seeds/quotes.yaml: record 1 (id 'cgt-2026-q01'), field 'theme'" in run.stderr
+    assert f"seeds/{QUOTES}: record 1 (id 'cgt-2026-q01'), field 'theme'" in run.stderr
     ok = subprocess.run([*insights, "seed"], env=env, capture_output=True, text=True)
     assert ok.returncode == 0, ok.stderr
     assert "seeds loaded" in ok.stdout
@@ -296,7 +302,7 @@ def test_a_reseed_recounts_the_stored_facet_counts(seeded: Engine, seeds_copy: P
 
     before = theme_counts()
     moved: dict[str, str] = {}
-    with editing(seeds_copy, "quotes.yaml") as document:
+    with editing(seeds_copy, QUOTES) as document:
         quote = document["quotes"][0]
         moved["from"] = quote["theme"]
         moved["to"] = quote["theme"] = next(t for t in before if t != quote["theme"])

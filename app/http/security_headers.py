@@ -6,7 +6,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 # Pages of our own that are HTML even when a 304 or an error carries no text/html type.
-HTML_PAGE_PATH = re.compile(r"/(?:|quotes/[^/]*|themes/[^/]*|layers/[^/]*)")
+HTML_PAGE_PATH = re.compile(r"/(?:|quotes/[^/]*|themes/[^/]*|layers/[^/]*|reports/[^/]*)")
 FRAMING_DENIED = "frame-ancestors 'none'"
 API_POLICY = f"default-src 'none'; {FRAMING_DENIED}"
 PAGE_POLICY = (

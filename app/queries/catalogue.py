@@ -17,6 +17,7 @@ from app.queries.tables import (
     quote,
     quote_tag,
     report,
+    report_layer,
     report_section,
     stakeholder_type,
     statement,
@@ -35,16 +36,26 @@ def _n(column: Any) -> ColumnElement[int]:
     return func.coalesce(column, 0)
 
 
+def _section_ref(row: Any) -> schemas.SectionRef:
+    """The section a row joined to `report_section` (its title as `section_title`) names."""
+    return schemas.SectionRef(
+        numeral=row.numeral,
+        title=row.section_title,
+        page_start=row.page_start,
+        page_end=row.page_end,
+    )
+
+
 # --- reports -----------------------------------------------------------------------------------
 
 
 def read_reports(session: Session, report_id: str | None = None) -> list[schemas.Report]:
-    """Reports by publication date, each with its number of quotes."""
+    """Reports newest first (then by id), each with its number of quotes."""
     counts = _count_by(quote.c.report_id)
     statement_ = (
         select(report, _n(counts.c.n).label("quote_count"))
         .outerjoin(counts, counts.c.key == report.c.id)
-        .order_by(report.c.published_on, report.c.id)
+        .order_by(report.c.published_on.desc(), report.c.id)
     )
     if report_id is not None:
         statement_ = statement_.where(report.c.id == report_id)
@@ -68,12 +79,55 @@ def read_report(session: Session, report_id: str) -> schemas.ReportDetail | None
     statements = session.execute(
         select(statement).where(statement.c.report_id == report_id).order_by(statement.c.position)
     )
+    titles: dict[str, str] = {
+        row.id: row.title for row in session.execute(select(report.c.id, report.c.title))
+    }
+    companions = session.execute(
+        select(report.c.id)
+        .where(report.c.companion_of == report_id)
+        .order_by(report.c.published_on.desc(), report.c.id)
+    ).scalars()
     return schemas.ReportDetail(
         **found[0].model_dump(),
         methodology=schemas.Methodology.model_validate(row, from_attributes=True),
         sections=[schemas.Section.model_validate(s, from_attributes=True) for s in sections],
         statements=[schemas.Statement.model_validate(s, from_attributes=True) for s in statements],
+        companion_of=(
+            schemas.ReportRef(id=row.companion_of, title=titles[row.companion_of])
+            if row.companion_of
+            else None
+        ),
+        companions=[schemas.ReportRef(id=c, title=titles[c]) for c in companions],
+        layers=_report_layers(session, report_id),
+        themes=read_themes(session, reports=[report_id]),
     )
+
+
+def _report_layers(session: Session, report_id: str) -> list[schemas.ReportLayer]:
+    rows = session.execute(
+        select(
+            report_layer,
+            layer.c.name,
+            report_section.c.numeral,
+            report_section.c.title.label("section_title"),
+            report_section.c.page_start,
+            report_section.c.page_end,
+        )
+        .join(layer, layer.c.id == report_layer.c.layer_id)
+        .join(report_section, report_section.c.id == report_layer.c.section_id)
+        .where(report_layer.c.report_id == report_id)
+        .order_by(layer.c.depth)
+    )
+    return [
+        schemas.ReportLayer(
+            layer=schemas.LayerRef(id=row.layer_id, name=row.name),
+            heading=row.heading,
+            description=row.description,
+            introduction=row.introduction,
+            section=_section_ref(row),
+        )
+        for row in rows
+    ]
 
 
 def read_report_text(session: Session, report_id: str) -> str | None:
@@ -88,8 +142,31 @@ def _quotes_per_theme() -> Any:
     return _count_by(quote.c.theme_id)
 
 
+def _newest_texts() -> Any:
+    """Each layer's texts in the newest report that has them (then by report id): the texts a
+    layer shows at its top level."""
+    ranked = (
+        select(
+            report_layer,
+            func.row_number()
+            .over(
+                partition_by=report_layer.c.layer_id,
+                order_by=(report.c.published_on.desc(), report.c.id),
+            )
+            .label("rank"),
+        )
+        .join(report, report.c.id == report_layer.c.report_id)
+        .subquery()
+    )
+    return select(ranked).where(ranked.c.rank == 1).subquery()
+
+
 def read_layers(session: Session, layer_id: str | None = None) -> list[schemas.Layer]:
-    """The iceberg layers from the tip down, with their section and counts."""
+    """The iceberg layers from the tip down, with their section and counts.
+
+    The heading, texts and section are those of the newest report that prints the layer; every
+    report's own are in `read_layer_texts`. Long because the counts and texts are one statement.
+    """
     themes = _count_by(theme.c.layer_id)
     quotes = _count_by(
         theme.c.layer_id,
@@ -97,9 +174,13 @@ def read_layers(session: Session, layer_id: str | None = None) -> list[schemas.L
             quote, quote.c.theme_id == theme.c.id
         ),
     )
+    texts = _newest_texts()
     statement_ = (
         select(
             layer,
+            texts.c.heading,
+            texts.c.description,
+            texts.c.introduction,
             report_section.c.numeral,
             report_section.c.title.label("section_title"),
             report_section.c.page_start,
@@ -107,7 +188,8 @@ def read_layers(session: Session, layer_id: str | None = None) -> list[schemas.L
             _n(themes.c.n).label("theme_count"),
             _n(quotes.c.n).label("quote_count"),
         )
-        .join(report_section, report_section.c.id == layer.c.section_id)
+        .join(texts, texts.c.layer_id == layer.c.id)
+        .join(report_section, report_section.c.id == texts.c.section_id)
         .outerjoin(themes, themes.c.key == layer.c.id)
         .outerjoin(quotes, quotes.c.key == layer.c.id)
         .order_by(layer.c.depth)
@@ -117,12 +199,7 @@ def read_layers(session: Session, layer_id: str | None = None) -> list[schemas.L
     return [
         schemas.Layer(
             **{k: v for k, v in row._mapping.items() if k in schemas.Layer.model_fields},
-            section=schemas.SectionRef(
-                numeral=row.numeral,
-                title=row.section_title,
-                page_start=row.page_start,
-                page_end=row.page_end,
-            ),
+            section=_section_ref(row),
         )
         for row in session.execute(statement_)
     ]
@@ -137,22 +214,65 @@ def read_layer(session: Session, layer_id: str) -> schemas.LayerDetail | None:
         schemas.ThemeInLayer(id=t.id, title=t.title, position=t.position, quote_count=t.quote_count)
         for t in read_themes(session, layers=[layer_id])
     ]
-    return schemas.LayerDetail(**found[0].model_dump(), themes=themes)
+    return schemas.LayerDetail(
+        **found[0].model_dump(), themes=themes, reports=read_layer_texts(session, layer_id)
+    )
+
+
+def read_layer_texts(session: Session, layer_id: str) -> list[schemas.LayerInReport]:
+    """What each report prints for a layer, newest report first."""
+    rows = session.execute(
+        select(
+            report_layer,
+            report.c.title.label("report_title"),
+            report_section.c.numeral,
+            report_section.c.title.label("section_title"),
+            report_section.c.page_start,
+            report_section.c.page_end,
+        )
+        .join(report, report.c.id == report_layer.c.report_id)
+        .join(report_section, report_section.c.id == report_layer.c.section_id)
+        .where(report_layer.c.layer_id == layer_id)
+        .order_by(report.c.published_on.desc(), report.c.id)
+    )
+    return [
+        schemas.LayerInReport(
+            report=schemas.ReportRef(id=row.report_id, title=row.report_title),
+            heading=row.heading,
+            description=row.description,
+            introduction=row.introduction,
+            section=_section_ref(row),
+        )
+        for row in rows
+    ]
 
 
 def read_themes(
-    session: Session, *, layers: list[str] | None = None, theme_id: str | None = None
+    session: Session,
+    *,
+    layers: list[str] | None = None,
+    reports: list[str] | None = None,
+    theme_id: str | None = None,
 ) -> list[schemas.Theme]:
-    """Themes in report order, optionally of some layers, each with its quote count."""
+    """Themes in report order (newest report first, then the report's own order), optionally of
+    some layers or reports, each with its quote count."""
     quotes = _quotes_per_theme()
     statement_ = (
-        select(theme, layer.c.name.label("layer_name"), _n(quotes.c.n).label("quote_count"))
+        select(
+            theme,
+            layer.c.name.label("layer_name"),
+            report.c.title.label("report_title"),
+            _n(quotes.c.n).label("quote_count"),
+        )
         .join(layer, layer.c.id == theme.c.layer_id)
+        .join(report, report.c.id == theme.c.report_id)
         .outerjoin(quotes, quotes.c.key == theme.c.id)
-        .order_by(theme.c.position, theme.c.id)
+        .order_by(report.c.published_on.desc(), report.c.id, theme.c.position, theme.c.id)
     )
     if layers:
         statement_ = statement_.where(theme.c.layer_id.in_(layers))
+    if reports:
+        statement_ = statement_.where(theme.c.report_id.in_(reports))
     if theme_id is not None:
         statement_ = statement_.where(theme.c.id == theme_id)
     return [
@@ -162,6 +282,7 @@ def read_themes(
             position=row.position,
             summary=row.summary,
             layer=schemas.LayerRef(id=row.layer_id, name=row.layer_name),
+            report=schemas.ReportRef(id=row.report_id, title=row.report_title),
             quote_count=row.quote_count,
         )
         for row in session.execute(statement_)
@@ -238,19 +359,24 @@ def read_stakeholder_types(
     ]
 
 
-def read_stakeholder_type(session: Session, type_id: str) -> schemas.StakeholderTypeDetail | None:
-    """A stakeholder type with its quotes counted by layer and by theme."""
+def read_stakeholder_type(
+    session: Session, type_id: str, reports: list[str] | None = None
+) -> schemas.StakeholderTypeDetail | None:
+    """A stakeholder type with its quotes counted by layer and by theme (in some reports)."""
     found = read_stakeholder_types(session, type_id)
     if not found:
         return None
-    by_layer, by_theme = stakeholder_profile(session, type_id)
+    by_layer, by_theme = stakeholder_profile(session, type_id, reports)
     return schemas.StakeholderTypeDetail(
         **found[0].model_dump(), by_layer=by_layer, by_theme=by_theme
     )
 
 
-def read_interviews(session: Session, interview_id: str | None = None) -> list[schemas.Interview]:
-    """Interviews in order of first appearance, with their role and quote count."""
+def read_interviews(
+    session: Session, interview_id: str | None = None, reports: list[str] | None = None
+) -> list[schemas.Interview]:
+    """Interviews by report (newest first), each report's in order of first appearance, with
+    their role and quote count. Long because each interview names four other objects."""
     quotes = _count_by(quote.c.interview_id)
     statement_ = (
         select(
@@ -264,10 +390,12 @@ def read_interviews(session: Session, interview_id: str | None = None) -> list[s
         .join(stakeholder_type, stakeholder_type.c.id == interview.c.stakeholder_type_id)
         .join(report, report.c.id == interview.c.report_id)
         .outerjoin(quotes, quotes.c.key == interview.c.id)
-        .order_by(report.c.published_on, report.c.id, interview.c.position)
+        .order_by(report.c.published_on.desc(), report.c.id, interview.c.position)
     )
     if interview_id is not None:
         statement_ = statement_.where(interview.c.id == interview_id)
+    if reports:
+        statement_ = statement_.where(interview.c.report_id.in_(reports))
     return [
         schemas.Interview(
             id=row.id,
@@ -323,3 +451,32 @@ def object_counts(session: Session) -> schemas.Counts:
         )
     )
     return schemas.Counts(**{row.name: row.n for row in session.execute(counts)})
+
+
+def report_counts(session: Session) -> list[schemas.ReportCounts]:
+    """Themes, interviews and quotes per report, newest report first."""
+    themes = _count_by(theme.c.report_id)
+    interviews = _count_by(interview.c.report_id)
+    quotes = _count_by(quote.c.report_id)
+    rows = session.execute(
+        select(
+            report.c.id,
+            report.c.title,
+            _n(themes.c.n).label("themes"),
+            _n(interviews.c.n).label("interviews"),
+            _n(quotes.c.n).label("quotes"),
+        )
+        .outerjoin(themes, themes.c.key == report.c.id)
+        .outerjoin(interviews, interviews.c.key == report.c.id)
+        .outerjoin(quotes, quotes.c.key == report.c.id)
+        .order_by(report.c.published_on.desc(), report.c.id)
+    )
+    return [
+        schemas.ReportCounts(
+            report=schemas.ReportRef(id=row.id, title=row.title),
+            themes=row.themes,
+            interviews=row.interviews,
+            quotes=row.quotes,
+        )
+        for row in rows
+    ]

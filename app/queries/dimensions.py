@@ -32,6 +32,7 @@ from app.queries.tables import (
     quote,
     quote_count,
     quote_tag,
+    report,
     stakeholder_type,
     tag,
     theme,
@@ -57,7 +58,10 @@ SPECS: dict[Dimension, DimensionSpec] = {
         DIMENSION_KEYS["layer"], select(layer.c.id, layer.c.name).order_by(layer.c.depth)
     ),
     Dimension.theme: DimensionSpec(
-        DIMENSION_KEYS["theme"], select(theme.c.id, theme.c.title).order_by(theme.c.position)
+        DIMENSION_KEYS["theme"],
+        select(theme.c.id, theme.c.title)
+        .join(report, report.c.id == theme.c.report_id)
+        .order_by(report.c.published_on.desc(), report.c.id, theme.c.position),
     ),
     Dimension.stakeholder_type: DimensionSpec(
         DIMENSION_KEYS["stakeholder_type"],
@@ -81,6 +85,11 @@ SPECS: dict[Dimension, DimensionSpec] = {
         DIMENSION_KEYS["tag"],
         select(tag.c.id, tag.c.name).order_by(tag.c.kind, tag.c.name),
         needs_tags=True,
+    ),
+    # Newest report first, as the reports list them; companions without quotes count 0.
+    Dimension.report: DimensionSpec(
+        DIMENSION_KEYS["report"],
+        select(report.c.id, report.c.title).order_by(report.c.published_on.desc(), report.c.id),
     ),
 }
 
@@ -184,10 +193,12 @@ def _share(part: int, whole: int) -> float:
 
 
 def stakeholder_profile(
-    session: Session, type_id: str
+    session: Session, type_id: str, reports: list[str] | None = None
 ) -> tuple[list[schemas.DimensionCount], list[schemas.DimensionCount]]:
-    """Quotes of a type (sub-types included) by layer and by theme, zeros included."""
-    conditions = quote_conditions(session, QuoteFilters(stakeholder_type=[type_id]))
+    """Quotes of a type (sub-types included) by layer and by theme, zeros included; only in
+    some reports' quotes when `reports` is given."""
+    filters = QuoteFilters(stakeholder_type=[type_id], report=reports or [])
+    conditions = quote_conditions(session, filters)
     profile = []
     for dimension in (Dimension.layer, Dimension.theme):
         counts = count_by(session, conditions, [dimension])

@@ -10,6 +10,7 @@ from app.queries.tables import (
     organisation_type,
     quote,
     report,
+    report_layer,
     stakeholder_type,
     theme,
 )
@@ -37,7 +38,10 @@ def qdpx_project(session: Session, report_id: str) -> QdpxProject | None:
     ).all()
     layer_ids = {row.layer_id for row in themes}
     layers = session.execute(
-        select(layer).where(layer.c.id.in_(layer_ids)).order_by(layer.c.depth)
+        select(layer, report_layer.c.description)
+        .join(report_layer, report_layer.c.layer_id == layer.c.id)
+        .where(layer.c.id.in_(layer_ids), report_layer.c.report_id == report_id)
+        .order_by(layer.c.depth)
     ).all()
     interviews = session.execute(
         select(

@@ -24,9 +24,16 @@ MAX_TERMS = 16
 SEARCH_DOCUMENTS = {
     "quote": "SELECT id, '' AS title, text AS body FROM quote",
     "theme": "SELECT id, title, summary AS body FROM theme",
+    # A layer is found by the texts of the newest report that prints it, as it shows them.
     "layer": (
-        "SELECT id, name || ': ' || heading AS title, "
-        "description || ' ' || COALESCE(introduction, '') AS body FROM layer"
+        "SELECT layer.id AS id, layer.name || ': ' || texts.heading AS title, "
+        "texts.description || ' ' || COALESCE(texts.introduction, '') AS body "
+        "FROM layer JOIN report_layer AS texts ON texts.layer_id = layer.id "
+        "JOIN report ON report.id = texts.report_id "
+        "WHERE NOT EXISTS (SELECT 1 FROM report_layer AS other "
+        "JOIN report AS newer ON newer.id = other.report_id "
+        "WHERE other.layer_id = layer.id AND (newer.published_on > report.published_on "
+        "OR (newer.published_on = report.published_on AND newer.id < report.id)))"
     ),
 }
 # PostgreSQL's english.stop, the list its `english` text search configuration ignores.

@@ -6,7 +6,7 @@ from sqlalchemy import Connection, select, text
 from sqlalchemy.orm import Session
 
 from app import schemas
-from app.queries.catalogue import object_counts
+from app.queries.catalogue import object_counts, report_counts
 from app.queries.tables import dataset_state, report
 
 NOT_LOADED = "not-loaded"
@@ -35,6 +35,7 @@ def read_meta(session: Session) -> schemas.Meta:
         # SQLite keeps no time zone; every load time is written in UTC.
         loaded_at=state.loaded_at.replace(tzinfo=UTC) if state else None,
         counts=object_counts(session),
+        reports=report_counts(session),
         credit=" ".join(credits),
     )
 

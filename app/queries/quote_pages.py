@@ -114,9 +114,9 @@ def _rare_search_page_keys(
     """A page of a rare search's matches: collected first (fewer than RARE_MATCHES), sorted."""
     matches = select(quote.c.id).where(text_condition).cte("matches").prefix_with("MATERIALIZED")
     statement = (
-        select(quote.c.position.label("key"), quote.c.id)
+        select(quote.c.seq.label("key"), quote.c.id)
         .select_from(matches.join(quote, quote.c.id == matches.c.id))
-        .where(*filters.id_conditions, *_after(params, quote.c.position, quote.c.id))
+        .where(*filters.id_conditions, *_after(params, quote.c.seq, quote.c.id))
     )
     return _ordered(statement, params.sort, limit)
 
@@ -133,10 +133,10 @@ def _merged_reads(params: QuoteListParams, filters: CompiledFilters, limit: int)
     arms: list[Select[Any]]
     if name:
         column = ORDERED_FILTERS[name]
-        after = _after(params, quote.c.position, quote.c.id)
+        after = _after(params, quote.c.seq, quote.c.id)
         arms = [
             _ordered(
-                select(quote.c.position.label("key"), quote.c.id).where(
+                select(quote.c.seq.label("key"), quote.c.id).where(
                     column == value, *filters.conditions, *after
                 ),
                 params.sort,
@@ -207,7 +207,7 @@ def _search_page_keys(
     if params.cursor is not None:
         conditions.append(_after_seq(session, params, fts.c.rowid))
     statement = (
-        select(quote.c.position.label("key"), quote.c.id)
+        select(quote.c.seq.label("key"), quote.c.id)
         .select_from(fts.join(quote, quote.c.seq == fts.c.rowid))
         .where(*conditions)
     )
@@ -220,12 +220,12 @@ def _after_seq(
 ) -> ColumnElement[bool]:
     """The rows past the cursor, as a bound on `seq` (report order, on SQLite)."""
     cursor = decode_cursor(params.cursor or "")
-    position = tuple_(quote.c.position, quote.c.id)
+    position = tuple_(quote.c.seq, quote.c.id)
     if params.sort.descending:
         first_at = select(quote.c.seq).where(position >= cursor)
-        bound = session.execute(first_at.order_by(quote.c.position, quote.c.id).limit(1))
+        bound = session.execute(first_at.order_by(quote.c.seq, quote.c.id).limit(1))
         seq = bound.scalar()
         return rowid < seq if seq is not None else true()
     last_at = select(quote.c.seq).where(position <= cursor)
-    bound = session.execute(last_at.order_by(quote.c.position.desc(), quote.c.id.desc()).limit(1))
+    bound = session.execute(last_at.order_by(quote.c.seq.desc(), quote.c.id.desc()).limit(1))
     return rowid > (bound.scalar() or 0)

@@ -102,7 +102,7 @@ def type_and_descendants(type_ids: Sequence[str]) -> Select[Any]:
     return select(tree.c.id)
 
 
-# The filters that are columns of `quote` with a (column, position, id) index.
+# The filters that are columns of `quote` with a (column, seq, id) index.
 ORDERED_FILTERS = {
     "theme": quote.c.theme_id,
     "layer": quote.c.layer_id,
@@ -206,12 +206,12 @@ def iter_quotes(
     while True:
         statement = quote_select().where(*conditions)
         if after is not None:
-            statement = statement.where(tuple_(quote.c.position, quote.c.id) > after)
-        rows = session.execute(statement.order_by(quote.c.position, quote.c.id).limit(batch)).all()
+            statement = statement.where(tuple_(quote.c.seq, quote.c.id) > after)
+        rows = session.execute(statement.order_by(quote.c.seq, quote.c.id).limit(batch)).all()
         yield from to_quotes(session, rows)
         if len(rows) < batch:
             return
-        after = (rows[-1].position, rows[-1].id)
+        after = (rows[-1].seq, rows[-1].id)
 
 
 def quote_batches(
@@ -227,15 +227,13 @@ def quote_batches(
         with Session(engine) as session:
             statement = quote_select().where(*conditions)
             if after is not None:
-                statement = statement.where(tuple_(quote.c.position, quote.c.id) > after)
-            rows = session.execute(
-                statement.order_by(quote.c.position, quote.c.id).limit(batch)
-            ).all()
+                statement = statement.where(tuple_(quote.c.seq, quote.c.id) > after)
+            rows = session.execute(statement.order_by(quote.c.seq, quote.c.id).limit(batch)).all()
             quotes = to_quotes(session, rows)
         yield quotes
         if len(rows) < batch:
             return
-        after = (rows[-1].position, rows[-1].id)
+        after = (rows[-1].seq, rows[-1].id)
 
 
 def read_quote(session: Session, quote_id: str) -> schemas.Quote | None:
@@ -273,11 +271,7 @@ def read_daily_quote(session: Session, filters: QuoteFilters, day: date) -> sche
     key = json.dumps([day.isoformat(), canonical], sort_keys=True, separators=(",", ":"))
     index = int.from_bytes(hashlib.sha256(key.encode()).digest(), "big") % count
     statement = (
-        quote_select()
-        .where(*conditions)
-        .order_by(quote.c.position, quote.c.id)
-        .offset(index)
-        .limit(1)
+        quote_select().where(*conditions).order_by(quote.c.seq, quote.c.id).offset(index).limit(1)
     )
     return to_quotes(session, [session.execute(statement).one()])[0]
 

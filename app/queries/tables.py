@@ -10,6 +10,7 @@ report: Table = metadata.tables["report"]
 report_section: Table = metadata.tables["report_section"]
 statement: Table = metadata.tables["statement"]
 layer: Table = metadata.tables["layer"]
+report_layer: Table = metadata.tables["report_layer"]
 theme: Table = metadata.tables["theme"]
 stakeholder_type: Table = metadata.tables["stakeholder_type"]
 organisation_type: Table = metadata.tables["organisation_type"]
@@ -41,4 +42,5 @@ DIMENSION_KEYS: dict[str, Column[Any]] = {
     "organisation_type": quote.c.organisation_type_id,
     "interview": quote.c.interview_id,
     "tag": quote_tag.c.tag_id,
+    "report": quote.c.report_id,
 }

@@ -15,6 +15,7 @@ from app.queries import catalogue as queries
 from app.queries.quotes import check_ids_exist
 
 router = APIRouter(prefix="/v1")
+ReportFilter = Annotated[Filter, Query(description="Report ids (repeatable; OR).")]
 
 
 @router.get("/reports", tags=["reports"], response_model=schemas.Page[schemas.Report])
@@ -45,10 +46,15 @@ def get_layer(session: SessionDep, layer_id: ObjectId) -> schemas.LayerDetail:
 def list_themes(
     session: SessionDep,
     layer: Annotated[Filter, Query(description="Layer ids (repeatable; OR).")] = [],  # noqa: B006
+    report: ReportFilter = [],  # noqa: B006
 ) -> schemas.Page[schemas.Theme]:
-    """List the themes in report order, optionally of some layers."""
-    check_ids_exist(session, {"layer": layer} if layer else {})
-    return schemas.Page(items=queries.read_themes(session, layers=layer), next_cursor=None)
+    """List the themes in report order (newest report first), optionally of some layers or
+    reports."""
+    check_ids_exist(
+        session, {name: ids for name, ids in (("layer", layer), ("report", report)) if ids}
+    )
+    themes = queries.read_themes(session, layers=layer, reports=report)
+    return schemas.Page(items=themes, next_cursor=None)
 
 
 @router.get("/themes/{theme_id}", tags=["themes"], response_model=schemas.Theme)
@@ -73,15 +79,27 @@ def list_stakeholder_types(session: SessionDep) -> schemas.Page[schemas.Stakehol
     tags=["stakeholders"],
     response_model=schemas.StakeholderTypeDetail,
 )
-def get_stakeholder_type(session: SessionDep, type_id: ObjectId) -> schemas.StakeholderTypeDetail:
-    """One stakeholder type, its parent and sub-types, and its quotes by layer and theme."""
-    return found(queries.read_stakeholder_type(session, type_id), "stakeholder type", type_id)
+def get_stakeholder_type(
+    session: SessionDep,
+    type_id: ObjectId,
+    report: ReportFilter = [],  # noqa: B006
+) -> schemas.StakeholderTypeDetail:
+    """One stakeholder type, its parent and sub-types, and its quotes by layer and theme (in
+    some reports' quotes with `report`)."""
+    check_ids_exist(session, {"report": report} if report else {})
+    detail = queries.read_stakeholder_type(session, type_id, report)
+    return found(detail, "stakeholder type", type_id)
 
 
 @router.get("/interviews", tags=["stakeholders"], response_model=schemas.Page[schemas.Interview])
-def list_interviews(session: SessionDep) -> schemas.Page[schemas.Interview]:
-    """List the anonymised interviews in order of first appearance in the report."""
-    return schemas.Page(items=queries.read_interviews(session), next_cursor=None)
+def list_interviews(
+    session: SessionDep,
+    report: ReportFilter = [],  # noqa: B006
+) -> schemas.Page[schemas.Interview]:
+    """List the anonymised interviews, by report (newest first), each report's in order of
+    first appearance."""
+    check_ids_exist(session, {"report": report} if report else {})
+    return schemas.Page(items=queries.read_interviews(session, reports=report), next_cursor=None)
 
 
 @router.get("/interviews/{interview_id}", tags=["stakeholders"], response_model=schemas.Interview)

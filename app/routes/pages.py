@@ -32,23 +32,50 @@ ALL_QUOTES = "All quotes"
 
 @router.get("/", response_class=HTMLResponse, summary="The iceberg overview page")
 def home_page(session: SessionDep) -> HTMLResponse:
-    """The iceberg: its four layers drawn from tip to base, each with its themes (HTML)."""
-    layers = catalogue.read_layers(session)
-    themes_by_layer: dict[str, list[schemas.Theme]] = defaultdict(list)
-    for theme in catalogue.read_themes(session):
-        themes_by_layer[theme.layer.id].append(theme)
+    """The series of reports, and the newest report's iceberg: its four layers drawn from tip
+    to base, each with its themes (HTML)."""
     report = _insights_report(session)
     return _page(
         "home.html",
         canonical=urls.home(),
-        credit=report.credit,
-        report=report,
-        bands=list(zip(layers, ICEBERG_BANDS, strict=False)),
-        waterline_y=WATERLINE_Y,
-        themes_by_layer=themes_by_layer,
-        quote_total=sum(layer.quote_count for layer in layers),
-        theme_total=sum(layer.theme_count for layer in layers),
+        series=catalogue.read_reports(session),
+        **_iceberg(session, report.id),
     )
+
+
+@router.get("/reports/{report_id}", response_class=HTMLResponse, summary="A report's page")
+def report_page(session: SessionDep, report_id: ObjectId) -> HTMLResponse:
+    """A report's own iceberg: its layers, with its themes and counts (HTML)."""
+    return _page(
+        "home.html", canonical=urls.report(report_id), series=[], **_iceberg(session, report_id)
+    )
+
+
+def _iceberg(session: Session, report_id: str) -> dict[str, Any]:
+    """What the iceberg drawing of one report shows: its layers, themes and counts."""
+    report = found(catalogue.read_report(session, report_id), "report", report_id)
+    themes_by_layer: dict[str, list[schemas.Theme]] = defaultdict(list)
+    for theme in report.themes:
+        themes_by_layer[theme.layer.id].append(theme)
+    layers = [
+        {
+            "id": text.layer.id,
+            "name": text.layer.name,
+            "heading": text.heading,
+            "theme_count": len(themes_by_layer[text.layer.id]),
+            "quote_count": sum(t.quote_count for t in themes_by_layer[text.layer.id]),
+        }
+        for text in report.layers
+    ]
+    return {
+        "credit": report.credit,
+        "report": report,
+        "bands": list(zip(layers, ICEBERG_BANDS, strict=False)),
+        "waterline_y": WATERLINE_Y,
+        "themes_by_layer": themes_by_layer,
+        "quote_total": sum(layer["quote_count"] for layer in layers),
+        "theme_total": sum(layer["theme_count"] for layer in layers),
+    }
 
 
 @router.get("/quotes/{quote_id}", response_class=HTMLResponse, summary="A quote's permalink page")

@@ -24,9 +24,11 @@ from app.schemas.catalogue import (
     Interview,
     Layer,
     LayerDetail,
+    LayerInReport,
     Methodology,
     Report,
     ReportDetail,
+    ReportLayer,
     Section,
     StakeholderType,
     Statement,
@@ -46,7 +48,7 @@ from app.schemas.common import (
     TagRef,
     ThemeRef,
 )
-from app.schemas.meta import Counts, Health, Meta
+from app.schemas.meta import Counts, Health, Meta, ReportCounts
 from app.schemas.problems import Problem, ProblemError
 from app.schemas.quotes import Quote, QuoteLocation, QuotePage
 
@@ -62,6 +64,7 @@ __all__ = [
     "InterviewRef",
     "Layer",
     "LayerDetail",
+    "LayerInReport",
     "LayerRef",
     "Meta",
     "Methodology",
@@ -74,7 +77,9 @@ __all__ = [
     "QuoteLocation",
     "QuotePage",
     "Report",
+    "ReportCounts",
     "ReportDetail",
+    "ReportLayer",
     "ReportRef",
     "SearchHit",
     "Section",

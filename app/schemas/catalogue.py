@@ -62,14 +62,38 @@ class Report(PublicModel):
     quote_count: int = Field(description="Number of interview quotes the report prints.")
 
 
+class ReportLayer(PublicModel):
+    """What a report prints for one layer of the model."""
+
+    layer: LayerRef = Field(description="The layer of the model.")
+    heading: str = Field(description="The layer's heading in the report.")
+    description: str = Field(description="The report's description of the layer.")
+    introduction: str | None = Field(
+        description="The introduction of the report's section on the layer; null where none."
+    )
+    section: SectionRef = Field(description="The report's section that covers the layer.")
+
+
 class ReportDetail(Report):
-    """A source document with its methodology, sections and named statements."""
+    """A source document with its methodology, sections, layer texts, themes, companions and
+    named statements."""
 
     methodology: Methodology = Field(description="How the evidence was gathered.")
     sections: list[Section] = Field(description="Sections with their page ranges.")
     statements: list[Statement] = Field(
         description="Named statements (e.g. the publisher's in a press release); not quotes."
     )
+    companion_of: ReportRef | None = Field(
+        description="The report this document accompanies (a press release's, a seminar "
+        "report's); null for a report of its own."
+    )
+    companions: list[ReportRef] = Field(
+        description="The documents that accompany this one (its press release, ...)."
+    )
+    layers: list[ReportLayer] = Field(
+        description="The report's own texts for each layer it uses, from the tip down."
+    )
+    themes: list["Theme"] = Field(description="The report's themes in its order.")
 
 
 # --- layers and themes --------------------------------------------------------------------------
@@ -83,6 +107,7 @@ class Theme(PublicModel):
     position: int = Field(description="Order of the theme in the report (1 = first).")
     summary: str = Field(description="The report's summary paragraph of the theme.")
     layer: LayerRef = Field(description="The layer the theme belongs to.")
+    report: ReportRef = Field(description="The report that prints the theme.")
     quote_count: int = Field(description="Number of quotes printed under the theme.")
 
 
@@ -96,7 +121,11 @@ class ThemeInLayer(PublicModel):
 
 
 class Layer(PublicModel):
-    """A layer of the iceberg model."""
+    """A layer of the iceberg model, shared by every report.
+
+    `heading`, `description`, `introduction` and `section` are what the newest report that
+    prints the layer says of it; each report's own are in the layer's detail, under `reports`.
+    """
 
     id: str = Field(description="Stable identifier of the layer.", examples=["a-bit-deeper"])
     depth: int = Field(description="1 for the tip of the iceberg, 4 for the fundamentals.")
@@ -112,10 +141,25 @@ class Layer(PublicModel):
     quote_count: int = Field(description="Number of quotes in the layer.")
 
 
+class LayerInReport(PublicModel):
+    """What one report prints for a layer of the model."""
+
+    report: ReportRef = Field(description="The report.")
+    heading: str = Field(description="The layer's heading in the report.")
+    description: str = Field(description="The report's description of the layer.")
+    introduction: str | None = Field(
+        description="The introduction of the report's section on the layer; null where none."
+    )
+    section: SectionRef = Field(description="The report's section that covers the layer.")
+
+
 class LayerDetail(Layer):
-    """A layer with its themes."""
+    """A layer with its themes, and what each report prints for it."""
 
     themes: list[ThemeInLayer] = Field(description="The layer's themes in report order.")
+    reports: list[LayerInReport] = Field(
+        description="Each report's texts for the layer, newest report first."
+    )
 
 
 # --- stakeholders, interviews, tags ------------------------------------------------------------

@@ -4,7 +4,7 @@ from datetime import datetime
 
 from pydantic import Field
 
-from app.schemas.common import PublicModel
+from app.schemas.common import PublicModel, ReportRef
 
 
 class Counts(PublicModel):
@@ -21,6 +21,15 @@ class Counts(PublicModel):
     statements: int = Field(description="Named statements.")
 
 
+class ReportCounts(PublicModel):
+    """What one report holds."""
+
+    report: ReportRef = Field(description="The report.")
+    themes: int = Field(description="Its themes.")
+    interviews: int = Field(description="Its interviews.")
+    quotes: int = Field(description="Its interview quotes.")
+
+
 class Meta(PublicModel):
     """The state of the data: its version, when it was loaded, what it holds, whom to credit."""
 
@@ -29,6 +38,9 @@ class Meta(PublicModel):
     )
     loaded_at: datetime | None = Field(description="When the current content was loaded (UTC).")
     counts: Counts = Field(description="Counts per object type.")
+    reports: list[ReportCounts] = Field(
+        description="Counts per report, newest report first (companions included)."
+    )
     credit: str = Field(description="Credit line for content taken from the API.")
 
 

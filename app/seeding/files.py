@@ -14,7 +14,7 @@ import yaml
 from pydantic import ValidationError
 
 from app.seeding.problems import SeedError, SeedProblem
-from app.seeding.records import SPECS, Record, SeedFileSpec
+from app.seeding.records import REPORTS_DIR, SPECS, Record, ReportRecord, SeedFileSpec
 
 MAX_SEED_FILE_BYTES = 64 * 1024 * 1024
 
@@ -43,11 +43,14 @@ _StrictLoader.add_constructor(
 
 @dataclass(frozen=True)
 class SeedFile:
-    """The validated records of one seed file, and the report its records default to."""
+    """The validated records of one kind, from every file that holds that kind.
 
-    path: Path
+    `origins[i]` says where record i came from: the file's label and the record's number in it,
+    so that a problem found later names the file and record a curator edits.
+    """
+
     records: list[Record]
-    report: str | None = None
+    origins: list[tuple[str, int]]
 
 
 def read_document(path: Path, label: str) -> Any:
@@ -73,39 +76,70 @@ def read_document(path: Path, label: str) -> Any:
 
 
 def read_all(seeds_dir: Path) -> dict[str, SeedFile]:
-    """Read every seed file, collecting the problems of all files before failing."""
-    files: dict[str, SeedFile] = {}
+    """Read the seed tree: the shared files at its top, then every `reports/<id>/` folder.
+
+    The problems of all files are collected before failing. A report folder's records belong
+    to the report the folder is named after: one that names another report is a mistake.
+    """
+    records: dict[str, list[Record]] = {key: [] for key in SPECS}
+    origins: dict[str, list[tuple[str, int]]] = {key: [] for key in SPECS}
     problems: list[SeedProblem] = []
-    for key, spec in SPECS.items():
+
+    def read(key: str, folder: Path, label: str, report: str | None) -> None:
+        spec = SPECS[key]
         try:
-            files[key] = read_seed_file(seeds_dir, spec)
+            found = read_seed_file(folder, spec, label, report)
         except SeedError as exc:
             problems.extend(exc.problems)
+            return
+        if found is not None:
+            file_label, file_records = found
+            records[key].extend(file_records)
+            origins[key].extend((file_label, n) for n in range(1, len(file_records) + 1))
+
+    for key, spec in SPECS.items():
+        if not spec.per_report:
+            read(key, seeds_dir, f"seeds/{spec.filename}", None)
+    reports_dir = seeds_dir / REPORTS_DIR
+    folders = sorted(p for p in reports_dir.iterdir() if p.is_dir()) if reports_dir.is_dir() else []
+    if not folders:
+        problems.append(SeedProblem(f"seeds/{REPORTS_DIR}/", "no report folder"))
+    for folder in folders:
+        prefix = f"seeds/{REPORTS_DIR}/{folder.name}/"
+        for key, spec in SPECS.items():
+            if spec.per_report:
+                read(key, folder, prefix + spec.filename, folder.name)
     if problems:
         raise SeedError(problems)
-    return files
+    return {key: SeedFile(records[key], origins[key]) for key in SPECS}
 
 
-def read_seed_file(seeds_dir: Path, spec: SeedFileSpec) -> SeedFile:
-    """Read and validate every record of one seed file (or of its JSON Lines bulk form)."""
-    bulk = seeds_dir / spec.filename.replace(".yaml", ".jsonl")
+def read_seed_file(
+    folder: Path, spec: SeedFileSpec, label: str, report: str | None
+) -> tuple[str, list[Record]] | None:
+    """The label and validated records of one seed file (or of its JSON Lines bulk form);
+    None for an optional file that is absent. Long because every record's problems are
+    collected, each located, before any is raised."""
+    bulk = folder / spec.filename.replace(".yaml", ".jsonl")
     if bulk.exists():
-        return _read_bulk_file(bulk, spec)
-    label = f"seeds/{spec.filename}"
-    document = read_document(seeds_dir / spec.filename, label)
-    allowed = {"notes", spec.key} | ({"report"} if spec.has_report else set())
-    if not isinstance(document, dict) or not isinstance(document.get(spec.key), list):
-        raise SeedError([SeedProblem(label, f"expected a mapping with a list under {spec.key!r}")])
+        bulk_label = label.replace(".yaml", ".jsonl")
+        return bulk_label, _owned(_read_bulk_file(bulk, spec, bulk_label), report, bulk_label)
+    if not (folder / spec.filename).exists() and not spec.required:
+        return None
+    document = read_document(folder / spec.filename, label)
+    if not isinstance(document, dict) or not isinstance(
+        document.get(spec.key), dict if spec.single else list
+    ):
+        shape = "a mapping" if spec.single else "a list"
+        raise SeedError([SeedProblem(label, f"expected a mapping with {shape} under {spec.key!r}")])
     problems = [
         SeedProblem(label, f"unexpected top-level key {key!r}")
         for key in document
-        if key not in allowed
+        if key not in {"notes", spec.key}
     ]
-    report = document.get("report")
-    if spec.has_report and report is not None and not isinstance(report, str):
-        problems.append(SeedProblem(label, "top-level 'report' must be a report id"))
+    raws = [document[spec.key]] if spec.single else document[spec.key]
     records: list[Record] = []
-    for index, raw in enumerate(document[spec.key], start=1):
+    for index, raw in enumerate(raws, start=1):
         record_id = raw.get("id") if isinstance(raw, dict) else None
         record_id = record_id if isinstance(record_id, str) else None
         try:
@@ -123,20 +157,42 @@ def read_seed_file(seeds_dir: Path, spec: SeedFileSpec) -> SeedFile:
             )
     if problems:
         raise SeedError(problems)
-    return SeedFile(path=seeds_dir / spec.filename, records=records, report=report)
+    return label, _owned(records, report, label)
+
+
+def _owned(records: list[Record], report: str | None, label: str) -> list[Record]:
+    """The records of a report folder, each belonging to the folder's report.
+
+    A record that names no report takes the folder's; one that names another is a mistake.
+    """
+    if report is None:
+        return records
+    owned: list[Record] = []
+    problems: list[SeedProblem] = []
+    for index, record in enumerate(records, start=1):
+        field = "id" if isinstance(record, ReportRecord) else "report"
+        named = getattr(record, field, None)
+        if named is None:
+            record = record.model_copy(update={field: report})
+        elif named != report:
+            message = f"{named!r} lies in the folder of report {report!r}"
+            problems.append(SeedProblem(label, message, index, getattr(record, "id", None), field))
+        owned.append(record)
+    if problems:
+        raise SeedError(problems)
+    return owned
 
 
 MAX_BULK_FILE_BYTES = 4 * 1024**3
 
 
-def _read_bulk_file(path: Path, spec: SeedFileSpec) -> SeedFile:
+def _read_bulk_file(path: Path, spec: SeedFileSpec, label: str) -> list[Record]:
     """The bulk path: one JSON record a line, for corpora too large for YAML.
 
     Each record names its own report; validation and error locations are the YAML path's.
     Pydantic parses and validates each line in one pass (`model_validate_json`); the line is
     parsed again only to name the record of a problem.
     """
-    label = f"seeds/{path.name}"
     if (path.parent / spec.filename).exists():
         raise SeedError([SeedProblem(label, f"both {spec.filename} and {path.name} exist")])
     if path.stat().st_size > MAX_BULK_FILE_BYTES:
@@ -157,7 +213,7 @@ def _read_bulk_file(path: Path, spec: SeedFileSpec) -> SeedFile:
             problems.append(SeedProblem(label, f"not UTF-8 (byte {exc.start})"))
     if problems:
         raise SeedError(problems)
-    return SeedFile(path=path, records=records, report=None)
+    return records
 
 
 def _line_problems(label: str, index: int, line: str, exc: ValidationError) -> list[SeedProblem]:

@@ -8,8 +8,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from app.seeding.records import SPECS
-
 
 @dataclass(frozen=True)
 class SeedProblem:
@@ -41,21 +39,27 @@ class SeedError(Exception):
 
 
 class Problems:
-    """Collects cross-record problems, located like the per-record ones."""
+    """Collects cross-record problems, located like the per-record ones: by the file and the
+    record number in it that `origins` gives for each kind's record."""
 
-    def __init__(self) -> None:
+    def __init__(self, origins: dict[str, list[tuple[str, int]]]) -> None:
+        self.origins = origins
         self.items: list[SeedProblem] = []
 
     def add(self, key: str, index: int, record_id: str, field: str, message: str) -> None:
-        label = f"seeds/{SPECS[key].filename}"
-        self.items.append(SeedProblem(label, message, index, record_id, field))
+        """A problem of record `index` (1-based, across the tree) of kind `key`."""
+        label, number = self.origins[key][index - 1]
+        self.items.append(SeedProblem(label, message, number, record_id, field))
 
     def unique_ids(self, key: str, records: Sequence[Any]) -> None:
-        seen: set[str] = set()
+        """Ids are unique across the whole tree: a repeat names both places."""
+        seen: dict[str, int] = {}
         for index, record in enumerate(records, start=1):
-            if record.id in seen:
-                self.add(key, index, record.id, "id", f"duplicate id {record.id!r}")
-            seen.add(record.id)
+            first = seen.setdefault(record.id, index)
+            if first != index:
+                label, number = self.origins[key][first - 1]
+                message = f"duplicate id {record.id!r} (also record {number} of {label})"
+                self.add(key, index, record.id, "id", message)
 
     def raise_if_any(self) -> None:
         if self.items:

@@ -25,9 +25,17 @@ def quote_rows(
     # What a quote copies from its theme and interview, keyed by id. The rows take the ids from
     # here, so that a million quotes share one string per theme, interview, report and tag.
     numerals = {row["id"]: row["numeral"] for row in rows["report_section"]}
-    layer_numerals = {row["id"]: numerals.get(row["section_id"]) for row in rows["layer"]}
+    layer_numerals = {
+        (row["report_id"], row["layer_id"]): numerals.get(row["section_id"])
+        for row in rows["report_layer"]
+    }
     themes = {
-        row["id"]: (row["id"], row["layer_id"], layer_numerals.get(row["layer_id"]))
+        row["id"]: (
+            row["id"],
+            row["layer_id"],
+            layer_numerals.get((row["report_id"], row["layer_id"])),
+            row["report_id"],
+        )
         for row in rows["theme"]
     }
     copied = itemgetter("id", "report_id", "stakeholder_type_id", "organisation_type_id")
@@ -43,9 +51,17 @@ def quote_rows(
     for i, report_id in _in_report_order(quotes, report):
         quote, index, position = quotes[i], i + 1, quotes[i].position
         report_id = reports.get(report_id, report_id)
-        theme_id, layer_id, numeral = themes.get(quote.theme) or (quote.theme, None, None)
+        theme_id, layer_id, numeral, theme_report = themes.get(quote.theme) or (
+            quote.theme,
+            None,
+            None,
+            None,
+        )
         if layer_id is None:
             found.append((position, index, "theme", f"unknown theme {quote.theme!r}"))
+        elif theme_report != report_id:
+            message = f"theme {quote.theme!r} belongs to another report"
+            found.append((position, index, "theme", message))
         interview = interviews.get(quote.interview) or (quote.interview, None, None, None)
         if interview[1] is None:
             found.append((position, index, "interview", f"unknown interview {quote.interview!r}"))
@@ -92,9 +108,17 @@ def quote_rows(
         )
     for _, index, field, message in sorted(found, key=itemgetter(0, 1)):
         problems.add("quotes", index, quotes[index - 1].id, field, message)
-    rows["quote"].sort(key=itemgetter("position", "id"))
+    # Report order: the newest report first (then by id), each in its own order.
+    newest_first = sorted(rows["report"], key=itemgetter("id"))
+    newest_first.sort(key=itemgetter("published_on"), reverse=True)
+    rank = {row["id"]: n for n, row in enumerate(newest_first)}
+    rows["quote"].sort(key=lambda row: (rank.get(row["report_id"], 0), row["position"], row["id"]))
     for seq, row in enumerate(rows["quote"], start=1):
         row["seq"] = seq
+    # A tag's page in report order reads (tag, seq): each quote-tag row carries its quote's.
+    seqs = {row["id"]: row["seq"] for row in rows["quote"]}
+    for tagged in rows["quote_tag"]:
+        tagged["position"] = seqs[tagged["quote_id"]]
 
 
 def _in_report_order(quotes: list[QuoteRecord], report: str | None) -> list[tuple[int, str]]:

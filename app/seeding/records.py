@@ -65,6 +65,7 @@ class MethodologyRecord(Record):
 
 class ReportRecord(Record):
     id: Slug
+    companion_of: Slug | None = None  # the report a press release or seminar report accompanies
     kind: Literal["insights-report", "press-release", "seminar-report"]
     title: Line
     publisher: Line
@@ -78,11 +79,20 @@ class ReportRecord(Record):
 
 
 class LayerRecord(Record):
+    """A layer of the iceberg model, shared by every report."""
+
     id: Slug
     depth: int = Field(ge=1, le=100)
     name: Line
-    heading: Line
     issue_kind: Line
+
+
+class ReportLayerRecord(Record):
+    """A report's own texts for one layer of the model."""
+
+    layer: Slug
+    report: Slug | None = None  # the folder's report
+    heading: Line
     section: Annotated[str, StringConstraints(pattern=r"^[IVXLC]+$")]
     description: Text
     introduction: Text | None = None
@@ -90,6 +100,7 @@ class LayerRecord(Record):
 
 class ThemeRecord(Record):
     id: Slug
+    report: Slug | None = None  # the folder's report
     layer: Slug
     position: int = Field(ge=1)
     title: Line
@@ -137,24 +148,37 @@ class QuoteRecord(Record):
 
 @dataclass(frozen=True)
 class SeedFileSpec:
-    """Where a kind of record lives and how it is validated."""
+    """Where a kind of record lives and how it is validated.
+
+    A shared file lies at the top of the seed folder; a report's files lie in its folder,
+    `reports/<report-id>/`, and their records belong to that report. `single` files hold one
+    record under `key` instead of a list.
+    """
 
     filename: str
     key: str
     record: type[Record]
-    has_report: bool = False
+    per_report: bool = False
+    single: bool = False
+    required: bool = False
 
 
+REPORTS_DIR = "reports"
+# Reading order: the shared vocabularies, then each report folder's files.
 SPECS: dict[str, SeedFileSpec] = {
-    spec.key: spec
-    for spec in (
-        SeedFileSpec("reports.yaml", "reports", ReportRecord),
-        SeedFileSpec("layers.yaml", "layers", LayerRecord, has_report=True),
-        SeedFileSpec("themes.yaml", "themes", ThemeRecord),
-        SeedFileSpec("stakeholder_types.yaml", "stakeholder_types", StakeholderTypeRecord),
-        SeedFileSpec("organisation_types.yaml", "organisation_types", OrganisationTypeRecord),
-        SeedFileSpec("interviews.yaml", "interviews", InterviewRecord, has_report=True),
-        SeedFileSpec("tags.yaml", "tags", TagRecord),
-        SeedFileSpec("quotes.yaml", "quotes", QuoteRecord, has_report=True),
-    )
+    "layers": SeedFileSpec("layers.yaml", "layers", LayerRecord, required=True),
+    "stakeholder_types": SeedFileSpec(
+        "stakeholder_types.yaml", "stakeholder_types", StakeholderTypeRecord, required=True
+    ),
+    "organisation_types": SeedFileSpec(
+        "organisation_types.yaml", "organisation_types", OrganisationTypeRecord, required=True
+    ),
+    "tags": SeedFileSpec("tags.yaml", "tags", TagRecord, required=True),
+    "reports": SeedFileSpec(
+        "report.yaml", "report", ReportRecord, per_report=True, single=True, required=True
+    ),
+    "report_layers": SeedFileSpec("layers.yaml", "layers", ReportLayerRecord, per_report=True),
+    "themes": SeedFileSpec("themes.yaml", "themes", ThemeRecord, per_report=True),
+    "interviews": SeedFileSpec("interviews.yaml", "interviews", InterviewRecord, per_report=True),
+    "quotes": SeedFileSpec("quotes.yaml", "quotes", QuoteRecord, per_report=True),
 }

@@ -1,4 +1,5 @@
-"""From seed records to table rows: every cross-reference checked.
+"""From seed records to table rows: every cross-reference checked. It is long because each kind
+of record has its own checks, and they read best side by side.
 
 Problems are collected across all files and records before anything is written, each naming
 its file, record and field; the rows come out keyed by table, in TABLE_ORDER. The quotes, which
@@ -12,12 +13,14 @@ from app.seeding.files import SeedFile
 from app.seeding.problems import Problems
 from app.seeding.quote_rows import quote_rows
 from app.seeding.records import (
+    REPORTS_DIR,
     SPECS,
     InterviewRecord,
     LayerRecord,
     OrganisationTypeRecord,
     QuoteRecord,
     Record,
+    ReportLayerRecord,
     ReportRecord,
     StakeholderTypeRecord,
     TagRecord,
@@ -35,7 +38,7 @@ def _records(files: dict[str, SeedFile], kind: type[T]) -> list[T]:
 
 def build_rows(files: dict[str, SeedFile], seeds_dir: Path) -> dict[str, list[Row]]:
     """Check every cross-reference and turn the records into table rows."""
-    problems = Problems()
+    problems = Problems({key: file.origins for key, file in files.items()})
     reports = _records(files, ReportRecord)
     layers = _records(files, LayerRecord)
     themes = _records(files, ThemeRecord)
@@ -55,18 +58,17 @@ def build_rows(files: dict[str, SeedFile], seeds_dir: Path) -> dict[str, list[Ro
         ("quotes", quotes),
     ):
         problems.unique_ids(key, records)
-    problems.unique_ids("reports", [s for r in reports for s in r.statements])
 
     rows: dict[str, list[Row]] = {table: [] for table in TABLE_ORDER}
     full_texts = _report_rows(reports, seeds_dir, rows, problems)
-    sections = {row["id"] for row in rows["report_section"]}
-    _layer_rows(layers, files["layers"].report, sections, rows, problems)
-    _theme_rows(themes, {layer.id for layer in layers}, rows, problems)
+    _layer_rows(layers, rows, problems)
+    _report_layer_rows(_records(files, ReportLayerRecord), rows, problems)
+    _theme_rows(themes, rows, problems)
     _stakeholder_type_rows(types, rows, problems)
     rows["organisation_type"] = [{"id": o.id, "name": o.name} for o in organisations]
-    _interview_rows(interviews, files["interviews"].report, rows, problems)
+    _interview_rows(interviews, None, rows, problems)
     rows["tag"] = [t.model_dump(include={"id", "kind", "name", "description"}) for t in tags]
-    quote_rows(quotes, files["quotes"].report, full_texts, rows, problems)
+    quote_rows(quotes, None, full_texts, rows, problems)
     problems.raise_if_any()
     return rows
 
@@ -79,23 +81,44 @@ def _report_rows(
     Long because a report record holds its sections and statements: one pass writes all three.
     """
     full_texts: dict[str, str] = {}
+    known = {report.id for report in reports}
+    statement_ids: set[str] = set()
     for index, report in enumerate(reports, start=1):
         full_text = None
         if report.full_text is not None:
-            full_text = _read_text(seeds_dir, report.full_text)
+            full_text = _read_text(seeds_dir / REPORTS_DIR / report.id, report.full_text)
             if full_text is None:
                 problems.add(
                     "reports",
                     index,
                     report.id,
                     "full_text",
-                    f"{report.full_text!r} is not a readable UTF-8 file inside seeds/",
+                    f"{report.full_text!r} is not a readable UTF-8 file inside its folder",
                 )
             else:
                 full_texts[report.id] = full_text
+        if report.companion_of is not None and (
+            report.companion_of not in known or report.companion_of == report.id
+        ):
+            message = f"unknown report {report.companion_of!r} to accompany"
+            problems.add("reports", index, report.id, "companion_of", message)
+        for statement in report.statements:
+            if statement.id in statement_ids:
+                message = f"duplicate statement id {statement.id!r}"
+                problems.add("reports", index, report.id, "statements", message)
+            statement_ids.add(statement.id)
         rows["report"].append(
             report.model_dump(
-                include={"id", "kind", "title", "publisher", "published_on", "summary", "credit"}
+                include={
+                    "id",
+                    "companion_of",
+                    "kind",
+                    "title",
+                    "publisher",
+                    "published_on",
+                    "summary",
+                    "credit",
+                }
             )
             | report.methodology.model_dump()
             | {"full_text": full_text}
@@ -126,9 +149,9 @@ def _report_rows(
     return full_texts
 
 
-def _read_text(seeds_dir: Path, relative: str) -> str | None:
-    path = (seeds_dir / relative).resolve()
-    if not path.is_relative_to(seeds_dir.resolve()) or not path.is_file():
+def _read_text(folder: Path, relative: str) -> str | None:
+    path = (folder / relative).resolve()
+    if not path.is_relative_to(folder.resolve()) or not path.is_file():
         return None
     try:
         return path.read_text(encoding="utf-8")
@@ -136,46 +159,57 @@ def _read_text(seeds_dir: Path, relative: str) -> str | None:
         return None
 
 
-def _layer_rows(
-    layers: list[LayerRecord],
-    report: str | None,
-    sections: set[str],
-    rows: dict[str, list[Row]],
-    problems: Problems,
-) -> None:
+def _layer_rows(layers: list[LayerRecord], rows: dict[str, list[Row]], problems: Problems) -> None:
     depths: set[int] = set()
     for index, layer in enumerate(layers, start=1):
-        section = section_id(report or "", layer.section)
-        if section not in sections:
-            problems.add(
-                "layers",
-                index,
-                layer.id,
-                "section",
-                f"report {report!r} has no section {layer.section}",
-            )
         if layer.depth in depths:
             problems.add("layers", index, layer.id, "depth", f"depth {layer.depth} is taken")
         depths.add(layer.depth)
-        rows["layer"].append(layer.model_dump(exclude={"section"}) | {"section_id": section})
+        rows["layer"].append(layer.model_dump())
 
 
-def _theme_rows(
-    themes: list[ThemeRecord],
-    layer_ids: set[str],
-    rows: dict[str, list[Row]],
-    problems: Problems,
+def _report_layer_rows(
+    texts: list[ReportLayerRecord], rows: dict[str, list[Row]], problems: Problems
 ) -> None:
-    positions: set[int] = set()
+    """Each report's texts for the layers it uses: a known layer, in a section it has."""
+    layers = {row["id"] for row in rows["layer"]}
+    sections = {row["id"] for row in rows["report_section"]}
+    seen: set[tuple[str, str]] = set()
+    for index, text in enumerate(texts, start=1):
+        report = text.report or ""
+        section = section_id(report, text.section)
+        checks = (
+            ("layer", text.layer in layers, f"unknown layer {text.layer!r}"),
+            ("section", section in sections, f"report {report!r} has no section {text.section}"),
+            ("layer", (report, text.layer) not in seen, f"layer {text.layer!r} is listed twice"),
+        )
+        for field, ok, message in checks:
+            if not ok:
+                problems.add("report_layers", index, text.layer, field, message)
+        seen.add((report, text.layer))
+        rows["report_layer"].append(
+            text.model_dump(include={"heading", "description", "introduction"})
+            | {"report_id": report, "layer_id": text.layer, "section_id": section}
+        )
+
+
+def _theme_rows(themes: list[ThemeRecord], rows: dict[str, list[Row]], problems: Problems) -> None:
+    """A theme belongs to its folder's report, in a layer that report gives texts for."""
+    used = {(row["report_id"], row["layer_id"]) for row in rows["report_layer"]}
+    positions: set[tuple[str, int]] = set()
     for index, theme in enumerate(themes, start=1):
-        if theme.layer not in layer_ids:
-            problems.add("themes", index, theme.id, "layer", f"unknown layer {theme.layer!r}")
-        if theme.position in positions:
-            problems.add(
-                "themes", index, theme.id, "position", f"position {theme.position} is taken"
-            )
-        positions.add(theme.position)
-        rows["theme"].append(theme.model_dump(exclude={"layer"}) | {"layer_id": theme.layer})
+        report = theme.report or ""
+        if (report, theme.layer) not in used:
+            message = f"unknown layer {theme.layer!r} (not in report {report!r}'s layers.yaml)"
+            problems.add("themes", index, theme.id, "layer", message)
+        if (report, theme.position) in positions:
+            message = f"position {theme.position} is taken"
+            problems.add("themes", index, theme.id, "position", message)
+        positions.add((report, theme.position))
+        rows["theme"].append(
+            theme.model_dump(exclude={"layer", "report"})
+            | {"layer_id": theme.layer, "report_id": report}
+        )
 
 
 def _stakeholder_type_rows(

@@ -13,6 +13,7 @@ TABLE_ORDER = (
     "report_section",
     "statement",
     "layer",
+    "report_layer",
     "theme",
     "stakeholder_type",
     "organisation_type",

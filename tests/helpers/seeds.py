@@ -1,4 +1,9 @@
-"""The seed files: where they are, and copies of them for a test to change."""
+"""The seed files: where they are, and copies of them for a test to change.
+
+The seed folder holds the shared vocabularies at its top and one folder per report,
+`reports/<report-id>/`; a file is named by its path relative to the seed folder, e.g.
+`f"{REPORT_DIR}/quotes.yaml"`.
+"""
 
 import shutil
 from collections.abc import Iterator
@@ -11,6 +16,8 @@ import yaml
 from app.config import PROJECT_ROOT
 
 SEEDS_DIR = PROJECT_ROOT / "seeds"
+REPORT_ID = "cgt-insights-2026"
+REPORT_DIR = f"reports/{REPORT_ID}"  # the real report's folder, relative to the seed folder
 Doc = dict[str, Any]
 
 
@@ -20,9 +27,10 @@ def copy_seeds(destination: Path) -> Path:
 
 
 @contextmanager
-def editing(folder: Path, filename: str) -> Iterator[Doc]:
-    """One YAML seed file of `folder`, loaded to change in place; written back after the block."""
-    path = folder / filename
+def editing(folder: Path, relative: str) -> Iterator[Doc]:
+    """One YAML seed file, by its path relative to the seed folder `folder`, loaded to change in
+    place; written back after the block."""
+    path = folder / relative
     document: Doc = yaml.safe_load(path.read_text(encoding="utf-8"))
     yield document
     path.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), "utf-8")
