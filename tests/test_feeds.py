@@ -68,6 +68,7 @@ class Entry:
     categories: list[str]
     text: str
     published: date
+    source: tuple[str, str]  # the title and feed URL of the report that prints the quote
 
 
 @dataclass(frozen=True)
@@ -150,6 +151,10 @@ def parse(response: Response, fmt: str) -> ParsedFeed:
                     categories=item["tags"],
                     text=item["content_text"],
                     published=datetime.fromisoformat(item["date_published"]).date(),
+                    source=(
+                        item["_insights"]["report"]["title"],
+                        item["_insights"]["report_feed_url"],
+                    ),
                 )
                 for item in document["items"]
             ],
@@ -175,6 +180,7 @@ def parse(response: Response, fmt: str) -> ParsedFeed:
                 categories=[tag["term"] for tag in entry.tags],
                 text=as_text(entry.content[0] if fmt == "atom" else entry.summary_detail),
                 published=date(*entry.published_parsed[:3]),
+                source=(entry.source.title, entry.source.get("href") or entry.source.link),
             )
             for entry in parsed.entries
         ],
@@ -191,8 +197,9 @@ def as_text(detail: Any) -> str:
     return value
 
 
-def expected_entry(quote: Json) -> Entry:
+def expected_entry(quote: Json, fmt: str) -> Entry:
     permalink = f"{BASE}/quotes/{quote['id']}"
+    report_feed = f"{BASE}/feeds/quotes.{fmt}?report={quote['report']['id']}"
     return Entry(
         id=permalink,
         link=permalink,
@@ -201,6 +208,7 @@ def expected_entry(quote: Json) -> Entry:
         categories=[quote["theme"]["title"], quote["layer"]["name"]],
         text=quote["text"],
         published=PUBLISHED,
+        source=(quote["report"]["title"], report_feed),
     )
 
 
@@ -223,7 +231,7 @@ def test_feed_items_are_the_matching_quotes_in_report_order(
     client: TestClient, fmt: str, query: str
 ) -> None:
     feed = parse(fetch(client, fmt, query), fmt)
-    assert feed.entries == [expected_entry(quote) for quote in api_quotes(client, query)]
+    assert feed.entries == [expected_entry(quote, fmt) for quote in api_quotes(client, query)]
 
 
 def test_the_filter_sets_cover_empty_and_non_empty_feeds(client: TestClient) -> None:
@@ -330,7 +338,7 @@ def test_markup_in_the_search_text_never_reaches_a_feed_unescaped(
         assert raw not in response.content
     feed = parse(response, fmt)
     assert feed.entries == [
-        expected_entry(quote) for quote in api_quotes(client, urlencode({"q": q}))
+        expected_entry(quote, fmt) for quote in api_quotes(client, urlencode({"q": q}))
     ]
     if "\x0b" not in q:
         assert feed.title == f"Insights API: interview quotes (q: {q})"
@@ -356,6 +364,12 @@ def test_json_feed_is_exactly_json_feed_1_1(client: TestClient) -> None:
         "date_published",
         "authors",
         "tags",
+        "_insights",
+    }
+    assert document["items"][0]["_insights"] == {
+        "report": {"id": REPORT, "title": document["items"][0]["_insights"]["report"]["title"]},
+        "report_url": f"{BASE}/reports/{REPORT}",
+        "report_feed_url": f"{BASE}/feeds/quotes.json?report={REPORT}",
     }
 
 

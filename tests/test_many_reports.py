@@ -225,3 +225,58 @@ def test_the_home_page_lists_the_series_and_each_report_has_a_page(api: TestClie
         assert page.status_code == 200
         assert f"sorts {quotes} verbatim quotes" in page.text
     assert api.get("/reports/nope").status_code == 404
+
+
+@pytest.mark.parametrize("report", [SYNTHETIC, REPORT_ID])
+def test_search_takes_a_report_filter_and_names_each_hits_report(
+    api: TestClient, report: str
+) -> None:
+    everything = walk_pages(api, "/v1/search?q=access&limit=100", max_pages=10)
+    assert {hit["report"]["id"] for hit in everything if hit["report"]} == {SYNTHETIC, REPORT_ID}
+    assert all(hit["report"] is None for hit in everything if hit["type"] == "layer")
+    hits = walk_pages(api, f"/v1/search?q=access&report={report}&limit=100", max_pages=10)
+    owned = [hit for hit in everything if hit["type"] != "layer"]
+    assert [hit for hit in hits if hit["type"] != "layer"] == [
+        hit for hit in owned if hit["report"]["id"] == report
+    ]
+    for hit in hits:
+        if hit["type"] == "quote":
+            assert get(api, hit["url"])["report"]["id"] == report
+    assert api.get("/v1/search?q=access&report=nope").status_code == 422
+
+
+@pytest.mark.parametrize("fmt", ["json", "atom", "rss"])
+def test_a_feed_of_one_report_holds_its_quotes_and_names_it(api: TestClient, fmt: str) -> None:
+    response = api.get(f"/feeds/quotes.{fmt}?report={SYNTHETIC}")
+    assert response.status_code == 200
+    body = response.text
+    assert body.count("/quotes/syn-") == 2 * SYNTHETIC_QUOTES  # each item's id and link
+    assert "cgt-2026-q" not in body
+    assert "Synthetic Test Report" in body
+    assert f"/feeds/quotes.{fmt}?report={SYNTHETIC}" in body
+
+
+@pytest.mark.parametrize("path", ["/v1/quotes/random", "/v1/quotes/daily"])
+@pytest.mark.parametrize("report", [SYNTHETIC, REPORT_ID])
+def test_random_and_daily_picks_take_a_report_filter(
+    api: TestClient, path: str, report: str
+) -> None:
+    for _ in range(5):
+        assert get(api, f"{path}?report={report}")["report"]["id"] == report
+
+
+@pytest.mark.parametrize(("report", "expected"), [(SYNTHETIC, 18), (REPORT_ID, 62)])
+def test_exports_take_a_report_filter(api: TestClient, report: str, expected: int) -> None:
+    rows = api.get(f"/v1/quotes.ndjson?report={report}").text.splitlines()
+    assert len(rows) == expected
+    assert all(f'"id":"{report}"' in row for row in rows)
+    csv_lines = api.get(f"/v1/quotes.csv?report={report}").text.splitlines()
+    assert len(csv_lines) == expected + 1
+
+
+def test_an_embed_card_and_its_json_ld_name_the_report(api: TestClient) -> None:
+    quote = get(api, f"/v1/quotes?report={SYNTHETIC}&limit=1")["items"][0]
+    card = api.get(f"/embed/quotes/{quote['id']}")
+    assert card.status_code == 200
+    assert quote["report"]["title"] in card.text
+    assert f"http://127.0.0.1:8000/reports/{SYNTHETIC}" in card.text

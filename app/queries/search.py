@@ -9,7 +9,22 @@ import html
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, literal, literal_column, select, text, union_all
+from sqlalchemy import (
+    Column,
+    ColumnElement,
+    Select,
+    and_,
+    case,
+    exists,
+    func,
+    literal,
+    literal_column,
+    null,
+    or_,
+    select,
+    text,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from app.db import FTS_PREFIX_TABLE, FTS_TABLE
@@ -24,7 +39,9 @@ from app.queries.fulltext import (
     tsquery,
 )
 from app.queries.fulltext import tsvector as to_vector
-from app.queries.tables import interview, quote
+from app.queries.quotes import check_ids_exist
+from app.queries.tables import interview, quote, report, report_layer, theme
+from app.schemas import ReportRef
 
 START, STOP = "\x02", "\x03"
 HEADLINE_OPTIONS = (
@@ -42,21 +59,26 @@ class SearchMatch:
     title: str
     snippet: str
     score: float
+    report: ReportRef | None
 
 
-def search(session: Session, query: str, *, limit: int, offset: int) -> list[SearchMatch]:
-    """The best matches for `query`, best first; an empty list when it has no searchable term."""
+def search(
+    session: Session, query: str, *, reports: list[str], limit: int, offset: int
+) -> list[SearchMatch]:
+    """The best matches for `query` (in `reports`, if any), best first; an empty list when it
+    has no searchable term. Unknown report ids are an InvalidQuery."""
     if "\x00" in query:
         raise InvalidQuery.of("q", "The search text contains a NUL character.")
     if not query.strip():
         raise InvalidQuery.of("q", "The search text is empty.")
+    check_ids_exist(session, {"report": reports} if reports else {})
     terms = parse_query(query)
     if not terms:
         return []
     if session.get_bind().dialect.name == "sqlite":
-        statement = _sqlite_search(terms, limit=limit, offset=offset)
+        statement = _sqlite_search(terms, reports, limit=limit, offset=offset)
     else:
-        statement = _postgres_search(terms, limit=limit, offset=offset)
+        statement = _postgres_search(terms, reports, limit=limit, offset=offset)
     rows = session.execute(statement).all()
     return [
         SearchMatch(
@@ -65,6 +87,7 @@ def search(session: Session, query: str, *, limit: int, offset: int) -> list[Sea
             title=row.title,
             snippet=_mark(row.snippet),
             score=round(float(row.score), 6),
+            report=ReportRef(id=row.report_id, title=row.report_title) if row.report_id else None,
         )
         for row in rows
     ]
@@ -76,11 +99,34 @@ def _mark(snippet: str) -> str:
     return escaped.replace(START, "<mark>").replace(STOP, "</mark>")
 
 
+def _in_reports(
+    kind: ColumnElement[str], object_id: ColumnElement[str], reports: list[str]
+) -> ColumnElement[bool]:
+    """The hits that belong to one of `reports`: its quotes and themes, and the layers it prints.
+
+    Correlated on the hit's id, so a filter costs one index lookup per match, whatever the size
+    of the reports.
+    """
+    owned = [
+        ("quote", quote.c.id, quote.c.report_id),
+        ("theme", theme.c.id, theme.c.report_id),
+        ("layer", report_layer.c.layer_id, report_layer.c.report_id),
+    ]
+    return or_(
+        *(
+            and_(kind == name, exists().where(key == object_id, owner.in_(reports)))
+            for name, key, owner in owned
+        )
+    )
+
+
 def _order(score: ColumnElement[Any], kind: ColumnElement[str], object_id: Any) -> list[Any]:
     return [score.desc(), kind, object_id]
 
 
-def _sqlite_search(terms: list[Term], *, limit: int, offset: int) -> Select[Any]:
+def _sqlite_search(
+    terms: list[Term], reports: list[str], *, limit: int, offset: int
+) -> Select[Any]:
     """FTS5: rank and snippet from the stemmed table (the prefix table for prefix-only queries).
     Long because the page and its snippets are two steps of one statement.
 
@@ -89,7 +135,7 @@ def _sqlite_search(terms: list[Term], *, limit: int, offset: int) -> Select[Any]
     """
     words, prefixes = split_terms(terms)
     main, other = (FTS_TABLE, FTS_PREFIX_TABLE) if words else (FTS_PREFIX_TABLE, None)
-    conditions = [text(f"{main} MATCH :main_query")]
+    conditions: list[Any] = [text(f"{main} MATCH :main_query")]
     params: dict[str, Any] = {"main_query": fts5_expression(words or prefixes)}
     if other and prefixes:
         conditions.append(
@@ -99,6 +145,12 @@ def _sqlite_search(terms: list[Term], *, limit: int, offset: int) -> Select[Any]
             )
         )
         params["other_query"] = fts5_expression(prefixes)
+    if reports:
+        conditions.append(
+            _in_reports(
+                literal_column(f"{main}.kind"), literal_column(f"{main}.object_id"), reports
+            )
+        )
     # bm25 is lower for better matches: negate it so that every backend sorts by score desc.
     score: ColumnElement[Any] = literal_column(f"-bm25({main}, 0, 0, 2.0, 1.0)")
     rowid: ColumnElement[int] = literal_column(f"{main}.rowid")
@@ -126,7 +178,9 @@ def _sqlite_search(terms: list[Term], *, limit: int, offset: int) -> Select[Any]
     return _with_titles(statement.subquery())
 
 
-def _postgres_search(terms: list[Term], *, limit: int, offset: int) -> Select[Any]:
+def _postgres_search(
+    terms: list[Term], reports: list[str], *, limit: int, offset: int
+) -> Select[Any]:
     """ts_rank over the same documents; quotes through their GIN indexes.
 
     As on SQLite, the page is chosen by score first and only its hits get a headline.
@@ -150,8 +204,10 @@ def _postgres_search(terms: list[Term], *, limit: int, offset: int) -> Select[An
             ).where(*conditions)
         )
     hits = union_all(*branches).subquery("hits")
+    in_reports = [_in_reports(hits.c.kind, hits.c.object_id, reports)] if reports else []
     page = (
         select(hits)
+        .where(*in_reports)
         .order_by(*_order(hits.c.score, hits.c.kind, hits.c.object_id))
         .limit(limit)
         .offset(offset)
@@ -189,7 +245,8 @@ def _postgres_documents(kind: str, documents: str) -> tuple[Any, dict[str, Colum
 
 
 def _with_titles(hits: Any) -> Select[Any]:
-    """Hits with their display titles (a quote's is its attribution), in rank order."""
+    """Hits with their display titles (a quote's is its attribution) and their reports (none for
+    a layer, which every report shares), in rank order."""
     attribution = (
         select(interview.c.attribution)
         .join(quote, quote.c.interview_id == interview.c.id)
@@ -197,10 +254,26 @@ def _with_titles(hits: Any) -> Select[Any]:
         .scalar_subquery()
     )
     title = func.coalesce(func.nullif(hits.c.fts_title, ""), attribution)
-    return select(
+    owner = case(
+        (hits.c.kind == "quote", _column_of(quote.c.report_id, quote.c.id, hits.c.object_id)),
+        (hits.c.kind == "theme", _column_of(theme.c.report_id, theme.c.id, hits.c.object_id)),
+        else_=null(),
+    )
+    titled = select(
         hits.c.kind,
         hits.c.object_id,
         title.label("title"),
+        owner.label("report_id"),
         hits.c.snippet,
         hits.c.score,
-    ).order_by(*_order(hits.c.score, hits.c.kind, hits.c.object_id))
+    ).subquery("titled")
+    return (
+        select(titled, report.c.title.label("report_title"))
+        .outerjoin(report, report.c.id == titled.c.report_id)
+        .order_by(*_order(titled.c.score, titled.c.kind, titled.c.object_id))
+    )
+
+
+def _column_of(value: Column[Any], key: Column[Any], object_id: Any) -> Any:
+    """The hit's `value`, read from the row whose `key` is its id."""
+    return select(value).where(key == object_id).scalar_subquery()

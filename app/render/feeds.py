@@ -54,6 +54,10 @@ class FeedItem:
     categories: tuple[str, ...]
     text: str
     published: datetime
+    report: schemas.ReportRef
+    report_url: str
+    # The report's own feed in the same format: where an aggregator finds the item's source.
+    report_feed_url: str
 
 
 @dataclass(frozen=True)
@@ -80,8 +84,18 @@ class JsonFeedAuthor(BaseModel):
     name: str = Field(description="Name of the author: the publisher, or the quote's attribution.")
 
 
+class JsonFeedItemExtension(BaseModel):
+    """What JSON Feed has no field for in an item: the report that prints the quote."""
+
+    report: schemas.ReportRef = Field(description="The report that prints the quote.")
+    report_url: str = Field(description="The report's HTML page.")
+    report_feed_url: str = Field(description="The JSON Feed of that report's quotes.")
+
+
 class JsonFeedItem(BaseModel):
     """One quote as a JSON Feed item."""
+
+    model_config = ConfigDict(populate_by_name=True)
 
     id: str = Field(description="Stable id of the item: the quote's permalink.")
     url: str = Field(description="Permalink of the quote's HTML page.")
@@ -92,6 +106,9 @@ class JsonFeedItem(BaseModel):
     )
     authors: list[JsonFeedAuthor] = Field(description="The quote's attribution, as printed.")
     tags: list[str] = Field(description="The title of the quote's theme and the name of its layer.")
+    insights: JsonFeedItemExtension = Field(
+        alias="_insights", description="The report that prints the quote."
+    )
 
 
 class JsonFeedExtension(BaseModel):
@@ -161,13 +178,14 @@ def build_feed(
         ),
         publisher=", ".join(dict.fromkeys(r.publisher for r in sources)) or "Insights API",
         rights=" ".join(report.credit for report in sources) or FEED_TITLE,
-        items=[feed_item(quote, by_id[quote.report.id]) for quote in quotes],
+        items=[feed_item(quote, by_id[quote.report.id], feed_format) for quote in quotes],
     )
 
 
-def feed_item(quote: schemas.Quote, report: schemas.Report) -> FeedItem:
+def feed_item(quote: schemas.Quote, report: schemas.Report, feed_format: FeedFormat) -> FeedItem:
     """A quote as a feed item; its permalink is its id."""
     permalink = urls.quote(quote.id)
+    report_query = canonical_query(QuoteFilters(report=[report.id]))
     return FeedItem(
         id=permalink,
         url=permalink,
@@ -176,6 +194,9 @@ def feed_item(quote: schemas.Quote, report: schemas.Report) -> FeedItem:
         categories=(quote.theme.title, quote.layer.name),
         text=quote.text,
         published=midnight(report.published_on),
+        report=quote.report,
+        report_url=urls.report(report.id),
+        report_feed_url=urls.with_query(feed_format.path, report_query),
     )
 
 
@@ -226,6 +247,11 @@ def json_feed(feed: Feed) -> bytes:
                 date_published=item.published,
                 authors=[JsonFeedAuthor(name=item.author)],
                 tags=list(item.categories),
+                insights=JsonFeedItemExtension(
+                    report=item.report,
+                    report_url=item.report_url,
+                    report_feed_url=item.report_feed_url,
+                ),
             )
             for item in feed.items
         ],
@@ -269,6 +295,9 @@ def xml_feed(feed: Feed, *, rss: bool) -> bytes:
         entry.category([{"term": category} for category in item.categories])
         entry.published(item.published)
         entry.updated(item.published)
+        # RSS <source> names the channel an item came from, Atom <source> the feed an entry was
+        # copied from: the report's own feed is both.
+        entry.source(url=item.report_feed_url, title=item.report.title)
         if rss:
             entry.guid(item.id, permalink=True)
             entry.dc.dc_creator(item.author)

@@ -115,6 +115,8 @@ def quotation_jsonld(quote: schemas.Quote, report: schemas.Report) -> dict[str, 
         "keywords": [tag.name for tag in quote.tags],
         "isPartOf": {
             "@type": "Report",
+            "@id": urls.report(report.id),
+            "url": urls.report(report.id),
             "name": report.title,
             "datePublished": report.published_on.isoformat(),
             "publisher": {"@type": "Organization", "name": report.publisher},

@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 
 from app import schemas, urls
 from app.deps import SessionDep, next_link
+from app.params import Filter
 from app.queries.search import search
 
 router = APIRouter(prefix="/v1", tags=["search"])
@@ -26,6 +27,11 @@ class SearchParams(BaseModel):
     cursor: str | None = Field(
         default=None, pattern=r"^[0-9]{1,3}$", description="`next_cursor` of the previous page."
     )
+    report: Filter = Field(
+        default=[],
+        description="Report ids (repeatable; OR): only their quotes and themes, and the layers "
+        "they print.",
+    )
 
 
 @router.get("/search", response_model=schemas.Page[schemas.SearchHit])
@@ -37,7 +43,7 @@ def search_everything(
 ) -> schemas.Page[schemas.SearchHit]:
     """Search quotes, themes and layers at once, best matches first."""
     offset = _offset(params.cursor)
-    hits = search(session, params.q, limit=params.limit + 1, offset=offset)
+    hits = search(session, params.q, reports=params.report, limit=params.limit + 1, offset=offset)
     next_cursor = None
     if len(hits) > params.limit and offset + params.limit < MAX_OFFSET:
         hits, next_cursor = hits[: params.limit], str(offset + params.limit)

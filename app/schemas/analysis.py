@@ -3,7 +3,7 @@
 from pydantic import Field
 
 from app.schemas.catalogue import StakeholderType
-from app.schemas.common import PublicModel
+from app.schemas.common import PublicModel, ReportRef
 
 
 class DimensionValue(PublicModel):
@@ -82,3 +82,7 @@ class SearchHit(PublicModel):
         "comparable only within one response."
     )
     url: str = Field(description="Path of the object in this API.")
+    report: ReportRef | None = Field(
+        description="The report the quote or theme belongs to; null for a layer, which the "
+        "iceberg model shares across reports."
+    )
