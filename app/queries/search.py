@@ -6,6 +6,7 @@ matches; the text is then HTML-escaped and only the sentinels become `<mark>` ta
 """
 
 import html
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,7 +64,12 @@ class SearchMatch:
 
 
 def search(
-    session: Session, query: str, *, reports: list[str], limit: int, offset: int
+    session: Session,
+    query: str,
+    *,
+    limit: int,
+    offset: int,
+    reports: Sequence[str] = (),
 ) -> list[SearchMatch]:
     """The best matches for `query` (in `reports`, if any), best first; an empty list when it
     has no searchable term. Unknown report ids are an InvalidQuery."""
@@ -71,7 +77,7 @@ def search(
         raise InvalidQuery.of("q", "The search text contains a NUL character.")
     if not query.strip():
         raise InvalidQuery.of("q", "The search text is empty.")
-    check_ids_exist(session, {"report": reports} if reports else {})
+    check_ids_exist(session, {"report": list(reports)} if reports else {})
     terms = parse_query(query)
     if not terms:
         return []
@@ -100,7 +106,7 @@ def _mark(snippet: str) -> str:
 
 
 def _in_reports(
-    kind: ColumnElement[str], object_id: ColumnElement[str], reports: list[str]
+    kind: ColumnElement[str], object_id: ColumnElement[str], reports: Sequence[str]
 ) -> ColumnElement[bool]:
     """The hits that belong to one of `reports`: its quotes and themes, and the layers it prints.
 
@@ -125,7 +131,7 @@ def _order(score: ColumnElement[Any], kind: ColumnElement[str], object_id: Any) 
 
 
 def _sqlite_search(
-    terms: list[Term], reports: list[str], *, limit: int, offset: int
+    terms: list[Term], reports: Sequence[str], *, limit: int, offset: int
 ) -> Select[Any]:
     """FTS5: rank and snippet from the stemmed table (the prefix table for prefix-only queries).
     Long because the page and its snippets are two steps of one statement.
@@ -179,7 +185,7 @@ def _sqlite_search(
 
 
 def _postgres_search(
-    terms: list[Term], reports: list[str], *, limit: int, offset: int
+    terms: list[Term], reports: Sequence[str], *, limit: int, offset: int
 ) -> Select[Any]:
     """ts_rank over the same documents; quotes through their GIN indexes.
 
