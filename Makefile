@@ -19,7 +19,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: help install migrate seed serve lint typecheck test format clean loadtest bench
+.PHONY: help install migrate seed serve lint check-seeds typecheck test format clean loadtest bench
 
 help: ## List the targets
 	@echo "Usage: make <target>   (e.g. make test PYTEST_ARGS='-k quotes -x')"
@@ -51,10 +51,13 @@ lint: install ## Check style: ruff check and ruff format --check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+check-seeds: install ## Validate seeds/ without a database (insights check): the curator's pre-commit check
+	$(BIN)/insights check seeds
+
 typecheck: install ## Type-check with mypy (strict)
 	$(BIN)/mypy app tests bench
 
-test: install lint typecheck ## Lint, type-check, then run the tests (extra pytest args: PYTEST_ARGS)
+test: install lint typecheck check-seeds ## Lint, type-check, check the seeds, then run the tests (extra pytest args: PYTEST_ARGS)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 format: install ## Reformat and autofix: ruff format, ruff check --fix

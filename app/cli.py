@@ -12,6 +12,8 @@ from alembic.config import Config
 from sqlmodel import Session
 
 from app.config import PROJECT_ROOT, get_settings
+from app.curation.check import check_tree
+from app.curation.scaffold import ScaffoldError, new_report
 from app.db import get_engine
 from app.queries.exports import DEFAULT_REPORT, qdpx_project
 from app.render.qdpx import build_qdpx
@@ -53,6 +55,40 @@ def seed(
     state = "loaded" if result.changed else "unchanged"
     counts = ", ".join(f"{n} {table}" for table, n in result.counts.items())
     typer.echo(f"seeds {state}: data version {result.data_version[:12]} ({counts})")
+
+
+@cli.command()
+def check(
+    seeds_dir: Annotated[
+        Path | None, typer.Argument(help="Seed folder (default: the SEEDS_DIR setting).")
+    ] = None,
+) -> None:
+    """Validate a seed tree without a database: every problem by file, record and field."""
+    folder = seeds_dir or get_settings().seeds_dir
+    result = check_tree(folder)
+    if result.problems:
+        for problem in result.problems:
+            typer.echo(str(problem), err=True)
+        typer.echo(f"{len(result.problems)} problem(s) in {folder}", err=True)
+        sys.exit(1)
+    counts = ", ".join(f"{n} {table}" for table, n in result.counts.items())
+    typer.echo(f"{folder}: no problems ({counts})")
+
+
+@cli.command("new-report")
+def new_report_command(
+    report_id: Annotated[str, typer.Argument(help="Id of the new report, e.g. cgt-insights-2027.")],
+    seeds_dir: Annotated[
+        Path | None, typer.Option(help="Seed folder (default: the SEEDS_DIR setting).")
+    ] = None,
+) -> None:
+    """Scaffold reports/ID/ in the seed folder with commented templates to fill in."""
+    try:
+        folder = new_report(seeds_dir or get_settings().seeds_dir, report_id)
+    except ScaffoldError as exc:
+        typer.echo(str(exc), err=True)
+        sys.exit(1)
+    typer.echo(f"wrote {folder}: fill in the templates, then run `insights check`")
 
 
 @cli.command()

@@ -192,6 +192,26 @@ def _postgres_search(
     As on SQLite, the page is chosen by score first and only its hits get a headline.
     """
     words, prefixes = split_terms(terms)
+    hits = union_all(*_postgres_matches(words, prefixes)).subquery("hits")
+    in_reports = [_in_reports(hits.c.kind, hits.c.object_id, reports)] if reports else []
+    page = (
+        select(hits)
+        .where(*in_reports)
+        .order_by(*_order(hits.c.score, hits.c.kind, hits.c.object_id))
+        .limit(limit)
+        .offset(offset)
+        .subquery("page")
+    )
+    config, query = ("english", tsquery(words)) if words else ("simple", tsquery(prefixes))
+    headline = func.ts_headline(literal_column(f"'{config}'"), page.c.body, query, HEADLINE_OPTIONS)
+    statement = select(
+        page.c.kind, page.c.object_id, page.c.fts_title, headline.label("snippet"), page.c.score
+    )
+    return _with_titles(statement.subquery())
+
+
+def _postgres_matches(words: list[Term], prefixes: list[Term]) -> list[Select[Any]]:
+    """Each kind's matching documents with their scores, one statement per kind."""
     branches: list[Select[Any]] = []
     for kind, documents in SEARCH_DOCUMENTS.items():
         source, vectors = _postgres_documents(kind, documents)
@@ -209,22 +229,7 @@ def _postgres_search(
                 sum(scores[1:], scores[0]).label("score"),
             ).where(*conditions)
         )
-    hits = union_all(*branches).subquery("hits")
-    in_reports = [_in_reports(hits.c.kind, hits.c.object_id, reports)] if reports else []
-    page = (
-        select(hits)
-        .where(*in_reports)
-        .order_by(*_order(hits.c.score, hits.c.kind, hits.c.object_id))
-        .limit(limit)
-        .offset(offset)
-        .subquery("page")
-    )
-    config, query = ("english", tsquery(words)) if words else ("simple", tsquery(prefixes))
-    headline = func.ts_headline(literal_column(f"'{config}'"), page.c.body, query, HEADLINE_OPTIONS)
-    statement = select(
-        page.c.kind, page.c.object_id, page.c.fts_title, headline.label("snippet"), page.c.score
-    )
-    return _with_titles(statement.subquery())
+    return branches
 
 
 def _postgres_documents(kind: str, documents: str) -> tuple[Any, dict[str, ColumnElement[Any]]]:

@@ -1,4 +1,6 @@
 """Quote feeds: the quotes matching the list's filters as JSON Feed 1.1, Atom 1.0 and RSS 2.0.
+Long because the three formats are written side by side from one `Feed`, so that each item says
+the same in all of them.
 
 Every link is absolute from the configured base URL, never from the request's Host. Every date
 is a report's publication date, so a feed changes exactly when its content does.
@@ -6,6 +8,7 @@ is a report's publication date, so a feed changes exactly when its content does.
 
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from enum import StrEnum
@@ -272,10 +275,7 @@ def xml_feed(feed: Feed, *, rss: bool) -> bytes:
         generator.dc.dc_creator(feed.publisher)
     media_type = (FeedFormat.rss if rss else FeedFormat.atom).media_type
 
-    def markup(text: str) -> str:
-        # RSS titles and descriptions are read as HTML: escape once more so text stays text.
-        return html.escape(text, quote=False) if rss else text
-
+    markup = _markup(rss=rss)
     generator.id(feed.id)
     generator.title(markup(feed.title))
     generator.subtitle(markup(feed.subtitle))
@@ -288,22 +288,34 @@ def xml_feed(feed: Feed, *, rss: bool) -> bytes:
     generator.updated(feed.updated)  # also RSS lastBuildDate, which feedgen sets to now otherwise
     generator.pubDate(feed.updated)
     for item in feed.items:
-        entry = generator.add_entry(order="append")
-        entry.id(item.id)
-        entry.title(markup(item.title))
-        entry.link(href=item.url, rel="alternate", type="text/html")
-        entry.category([{"term": category} for category in item.categories])
-        entry.published(item.published)
-        entry.updated(item.published)
-        # RSS <source> names the channel an item came from, Atom <source> the feed an entry was
-        # copied from: the report's own feed is both.
-        entry.source(url=item.report_feed_url, title=item.report.title)
-        if rss:
-            entry.guid(item.id, permalink=True)
-            entry.dc.dc_creator(item.author)
-            entry.description(markup(item.text))
-        else:
-            entry.author({"name": item.author})
-            entry.content(item.text, type="text")
+        _add_entry(generator, item, rss=rss)
     body: bytes = generator.rss_str() if rss else generator.atom_str()
     return body
+
+
+def _markup(*, rss: bool) -> Callable[[str], str]:
+    """How a title or description is written: RSS reads them as HTML, so text is escaped once
+    more to stay text."""
+    return (lambda text: html.escape(text, quote=False)) if rss else (lambda text: text)
+
+
+def _add_entry(generator: FeedGenerator, item: FeedItem, *, rss: bool) -> None:
+    """One quote as an Atom entry or an RSS item."""
+    markup = _markup(rss=rss)
+    entry = generator.add_entry(order="append")
+    entry.id(item.id)
+    entry.title(markup(item.title))
+    entry.link(href=item.url, rel="alternate", type="text/html")
+    entry.category([{"term": category} for category in item.categories])
+    entry.published(item.published)
+    entry.updated(item.published)
+    # RSS <source> names the channel an item came from, Atom <source> the feed an entry was
+    # copied from: the report's own feed is both.
+    entry.source(url=item.report_feed_url, title=item.report.title)
+    if rss:
+        entry.guid(item.id, permalink=True)
+        entry.dc.dc_creator(item.author)
+        entry.description(markup(item.text))
+    else:
+        entry.author({"name": item.author})
+        entry.content(item.text, type="text")

@@ -148,7 +148,7 @@ def read_seed_file(
             problems.extend(
                 SeedProblem(
                     label,
-                    error["msg"],
+                    _message(error),
                     record=index,
                     record_id=record_id,
                     field=".".join(str(part) for part in error["loc"]) or None,
@@ -158,6 +158,13 @@ def read_seed_file(
     if problems:
         raise SeedError(problems)
     return label, _owned(records, report, label)
+
+
+def _message(error: Any) -> str:
+    """Pydantic's message, but an empty YAML value (a template's blank) says so plainly."""
+    if error.get("input", ...) is None and str(error["type"]).endswith("_type"):
+        return "is empty: it needs a value"
+    return str(error["msg"])
 
 
 def _owned(records: list[Record], report: str | None, label: str) -> list[Record]:

@@ -1,0 +1,2 @@
+"""The curator's tools: a new report's folder (`scaffold`) and a seed tree checked without a
+database (`check`)."""
