@@ -22,7 +22,7 @@ from app.queries.dimensions import facets
 from app.queries.quote_pages import read_quote_page
 from app.queries.quotes import quote_conditions
 from app.queries.search import search
-from app.queries.tables import interview, quote, stakeholder_type, theme
+from app.queries.tables import interview, quote, report, stakeholder_type, theme
 
 RUNS = int(os.environ.get("SCALE_RUNS", "30"))
 
@@ -44,9 +44,11 @@ def main() -> int:
         interviews = list(session.execute(select(interview.c.id).limit(1000)).scalars())
         # A number printed in one quote's text ("Quote 777: ..."): a term with one match.
         rare = str(min(777, total - 1))
+        reports = list(session.execute(select(report.c.id).limit(1000)).scalars())
+        # Report order is the loader's seq, which the cursor carries.
         deep = session.execute(
-            select(quote.c.position, quote.c.id)
-            .order_by(quote.c.position, quote.c.id)
+            select(quote.c.seq, quote.c.id)
+            .order_by(quote.c.seq, quote.c.id)
             .offset(min(total - 1, 20 * 999))
             .limit(1)
         ).one()
@@ -76,6 +78,12 @@ def main() -> int:
                 session, QuoteListParams(q="access", interview=[rng.choice(interviews)])
             ),
             "ranked /v1/search (10% match)": lambda: search(session, "access", limit=21, offset=0),
+            "ranked /v1/search (10% match) in one report": lambda: search(
+                session, "access", limit=21, offset=0, reports=[rng.choice(reports)]
+            ),
+            "page of 20 of one report": lambda: read_quote_page(
+                session, QuoteListParams(report=[rng.choice(reports)])
+            ),
             "ranked /v1/search (1 match)": lambda: search(session, rare, limit=21, offset=0),
             "ranked /v1/search, prefix (acc*)": lambda: search(session, "acc*", limit=21, offset=0),
             "facets: stakeholder type, layer": lambda: facets(
@@ -89,7 +97,7 @@ def main() -> int:
                 [Dimension.stakeholder_type, Dimension.layer],
             ),
             "1,000th page of a cursor walk": lambda: read_quote_page(
-                session, QuoteListParams(cursor=f"{deep.position}.{deep.id}")
+                session, QuoteListParams(cursor=f"{deep.seq}.{deep.id}")
             ),
             "first page": lambda: read_quote_page(session, QuoteListParams()),
         }

@@ -247,3 +247,10 @@ def test_a_database_from_before_many_reports_answers_as_it_did(
         live = live_answer(client, url)
         assert pinned["content_type"] == live["content_type"], url
         assert mismatches(pinned["answer"], live["answer"]) == [], url
+    # The report filter reads the search rows by rowid: a migrated index must serve it too.
+    everything = client.get("/v1/search?q=patient&limit=100").json()["items"]
+    assert everything
+    assert client.get("/v1/search?q=patient&limit=100&report=cgt-insights-2026").json() == {
+        "items": everything,
+        "next_cursor": None,
+    }

@@ -1,4 +1,6 @@
 """One ranked search across quotes, themes and layers (bm25 on SQLite, ts_rank on PostgreSQL).
+Long because the one search is written for both backends side by side, so that each keeps
+finding what the other finds.
 
 Snippets come from the databases' own highlighters with control-character sentinels around the
 matches; the text is then HTML-escaped and only the sentinels become `<mark>` tags, since neither
@@ -82,7 +84,8 @@ def search(
     if not terms:
         return []
     if session.get_bind().dialect.name == "sqlite":
-        statement = _sqlite_search(terms, reports, limit=limit, offset=offset)
+        in_reports = _sqlite_in_reports(session, _fts_table(terms), reports) if reports else None
+        statement = _sqlite_search(terms, in_reports, limit=limit, offset=offset)
     else:
         statement = _postgres_search(terms, reports, limit=limit, offset=offset)
     rows = session.execute(statement).all()
@@ -105,24 +108,37 @@ def _mark(snippet: str) -> str:
     return escaped.replace(START, "<mark>").replace(STOP, "</mark>")
 
 
-def _in_reports(
-    kind: ColumnElement[str], object_id: ColumnElement[str], reports: Sequence[str]
-) -> ColumnElement[bool]:
-    """The hits that belong to one of `reports`: its quotes and themes, and the layers it prints.
+def _owned(kind: str, object_id: ColumnElement[str], reports: Sequence[str]) -> Any:
+    """A theme or layer document of one of `reports`: a theme it prints, a layer it gives
+    texts for (a few hundred rows at most, so a lookup per match is cheap)."""
+    key, owner = {
+        "theme": (theme.c.id, theme.c.report_id),
+        "layer": (report_layer.c.layer_id, report_layer.c.report_id),
+    }[kind]
+    return exists().where(key == object_id, owner.in_(reports))
 
-    Correlated on the hit's id, so a filter costs one index lookup per match, whatever the size
-    of the reports.
+
+def _sqlite_in_reports(session: Session, table: str, reports: Sequence[str]) -> ColumnElement[bool]:
+    """The FTS rows of `reports`, told by rowid alone where it can be.
+
+    A quote's rowid is its seq, and the loader numbers each report's quotes as one run of seq
+    (report order), so a report's quotes are one rowid range; theme and layer rows come after
+    the last quote. Reading a row's `kind` or id costs a read of its stored content, which for a
+    common word at a million quotes costs more than the ranking itself.
     """
-    owned = [
-        ("quote", quote.c.id, quote.c.report_id),
-        ("theme", theme.c.id, theme.c.report_id),
-        ("layer", report_layer.c.layer_id, report_layer.c.report_id),
-    ]
+    ranges = session.execute(
+        select(func.min(quote.c.seq), func.max(quote.c.seq))
+        .where(quote.c.report_id.in_(reports))
+        .group_by(quote.c.report_id)
+    ).all()
+    last_quote = session.execute(select(func.max(quote.c.seq))).scalar() or 0
+    kind: ColumnElement[str] = literal_column(f"{table}.kind")
+    object_id: ColumnElement[str] = literal_column(f"{table}.object_id")
+    rowid: ColumnElement[int] = literal_column(f"{table}.rowid")
+    others = [and_(kind == name, _owned(name, object_id, reports)) for name in ("theme", "layer")]
     return or_(
-        *(
-            and_(kind == name, exists().where(key == object_id, owner.in_(reports)))
-            for name, key, owner in owned
-        )
+        *(rowid.between(low, high) for low, high in ranges),
+        and_(rowid > last_quote, or_(*others)),
     )
 
 
@@ -130,8 +146,13 @@ def _order(score: ColumnElement[Any], kind: ColumnElement[str], object_id: Any) 
     return [score.desc(), kind, object_id]
 
 
+def _fts_table(terms: list[Term]) -> str:
+    """The FTS5 table a query ranks in: the stemmed one, the prefix one for prefixes only."""
+    return FTS_TABLE if split_terms(terms)[0] else FTS_PREFIX_TABLE
+
+
 def _sqlite_search(
-    terms: list[Term], reports: Sequence[str], *, limit: int, offset: int
+    terms: list[Term], in_reports: ColumnElement[bool] | None, *, limit: int, offset: int
 ) -> Select[Any]:
     """FTS5: rank and snippet from the stemmed table (the prefix table for prefix-only queries).
     Long because the page and its snippets are two steps of one statement.
@@ -140,7 +161,8 @@ def _sqlite_search(
     are made for the page's hits only, not for every match of a common word.
     """
     words, prefixes = split_terms(terms)
-    main, other = (FTS_TABLE, FTS_PREFIX_TABLE) if words else (FTS_PREFIX_TABLE, None)
+    main = _fts_table(terms)
+    other = FTS_PREFIX_TABLE if words else None
     conditions: list[Any] = [text(f"{main} MATCH :main_query")]
     params: dict[str, Any] = {"main_query": fts5_expression(words or prefixes)}
     if other and prefixes:
@@ -151,12 +173,8 @@ def _sqlite_search(
             )
         )
         params["other_query"] = fts5_expression(prefixes)
-    if reports:
-        conditions.append(
-            _in_reports(
-                literal_column(f"{main}.kind"), literal_column(f"{main}.object_id"), reports
-            )
-        )
+    if in_reports is not None:
+        conditions.append(in_reports)
     # bm25 is lower for better matches: negate it so that every backend sorts by score desc.
     score: ColumnElement[Any] = literal_column(f"-bm25({main}, 0, 0, 2.0, 1.0)")
     rowid: ColumnElement[int] = literal_column(f"{main}.rowid")
@@ -192,11 +210,9 @@ def _postgres_search(
     As on SQLite, the page is chosen by score first and only its hits get a headline.
     """
     words, prefixes = split_terms(terms)
-    hits = union_all(*_postgres_matches(words, prefixes)).subquery("hits")
-    in_reports = [_in_reports(hits.c.kind, hits.c.object_id, reports)] if reports else []
+    hits = union_all(*_postgres_matches(words, prefixes, reports)).subquery("hits")
     page = (
         select(hits)
-        .where(*in_reports)
         .order_by(*_order(hits.c.score, hits.c.kind, hits.c.object_id))
         .limit(limit)
         .offset(offset)
@@ -210,8 +226,11 @@ def _postgres_search(
     return _with_titles(statement.subquery())
 
 
-def _postgres_matches(words: list[Term], prefixes: list[Term]) -> list[Select[Any]]:
-    """Each kind's matching documents with their scores, one statement per kind."""
+def _postgres_matches(
+    words: list[Term], prefixes: list[Term], reports: Sequence[str]
+) -> list[Select[Any]]:
+    """Each kind's matching documents (of `reports`, if any) with their scores, one statement
+    per kind."""
     branches: list[Select[Any]] = []
     for kind, documents in SEARCH_DOCUMENTS.items():
         source, vectors = _postgres_documents(kind, documents)
@@ -219,6 +238,9 @@ def _postgres_matches(words: list[Term], prefixes: list[Term]) -> list[Select[An
         groups = (("english", words), ("simple", prefixes))
         matched = [(config, tsquery(group)) for config, group in groups if group]
         conditions = [vectors[config].op("@@")(query) for config, query in matched]
+        if reports:
+            owned = source.c.report_id.in_(reports) if kind == "quote" else None
+            conditions.append(owned if owned is not None else _owned(kind, source.c.id, reports))
         scores = [func.ts_rank(vectors[config], query) for config, query in matched]
         branches.append(
             select(
@@ -241,6 +263,7 @@ def _postgres_documents(kind: str, documents: str) -> tuple[Any, dict[str, Colum
     if kind == "quote":
         source = select(
             quote.c.id,
+            quote.c.report_id,
             literal("").label("title"),
             quote.c.text.label("body"),
             *(vector.label(config) for config, vector in QUOTE_VECTORS.items()),
