@@ -608,3 +608,31 @@ def test_two_themes_of_one_name_are_told_apart_by_report(series: Engine) -> None
     assert codes[guid("code", twin.id)] == f"{real.title} ({SYNTHETIC})"
     others = [theme for theme in built.themes if theme.id not in (real.id, twin.id)]
     assert [codes[guid("code", theme.id)] for theme in others] == [t.title for t in others]
+
+
+def test_two_interviewees_of_one_name_are_told_apart_by_report(series: Engine) -> None:
+    built = read_project(series)
+    real = next(i for i in built.interviews if i.report_id == REPORT_ID)
+    twin = next(i for i in built.interviews if i.report_id == SYNTHETIC)
+    interviews = [
+        dataclasses.replace(i, attribution=real.attribution) if i.id == twin.id else i
+        for i in built.interviews
+    ]
+    archive = read_archive(build_qdpx(dataclasses.replace(built, interviews=interviews)))
+    cases = {case.get("guid"): case.get("name") for case in archive.all("Cases/Case")}
+    assert cases[guid("case", real.id)] == f"{real.attribution} ({REPORT_ID})"
+    assert cases[guid("case", twin.id)] == f"{real.attribution} ({SYNTHETIC})"
+    assert len(set(cases.values())) == len(cases)
+
+
+def test_names_a_qualcoder_import_keeps_unique_are_unique(series_archive: Archive) -> None:
+    # QualCoder's tables hold one code, category, case and source per name: a repeated name is
+    # dropped there, and its codings with it.
+    for path in (
+        "CodeBook/Codes/Code",
+        "CodeBook/Codes/Code/Code",
+        "Cases/Case",
+        "Sources/TextSource",
+    ):
+        names = [element.get("name") for element in series_archive.all(path)]
+        assert len(names) == len(set(names)), path
