@@ -15,7 +15,9 @@ from app.config import PROJECT_ROOT, get_settings
 from app.curation.check import check_tree
 from app.curation.scaffold import ScaffoldError, new_report
 from app.db import get_engine
-from app.queries.exports import DEFAULT_REPORT, qdpx_project
+from app.queries.errors import InvalidQuery
+from app.queries.exports import qdpx_project
+from app.queries.quotes import check_ids_exist
 from app.render.qdpx import build_qdpx
 from app.seeding import SeedError, load_seeds
 from app.seeding.synthetic import generate
@@ -118,17 +120,26 @@ def serve(
 @export.command("qdpx")
 def export_qdpx(
     file: Annotated[Path, typer.Argument(help="Where to write the .qdpx project.")],
-    report: Annotated[str, typer.Option(help="Id of the report to export.")] = DEFAULT_REPORT,
+    report: Annotated[
+        list[str] | None,
+        typer.Option(help="Id of a report to export (repeatable; default: every report)."),
+    ] = None,
 ) -> None:
-    """Write the report as a REFI-QDA project (NVivo, ATLAS.ti, MAXQDA), coded by theme."""
+    """Write the reports as one REFI-QDA project (NVivo, ATLAS.ti, MAXQDA), coded by theme."""
     with Session(get_engine()) as session:
-        project = qdpx_project(session, report)
+        try:
+            check_ids_exist(session, {"report": report} if report else {})
+        except InvalidQuery as exc:
+            typer.echo(exc.detail, err=True)
+            sys.exit(1)
+        project = qdpx_project(session, report or None)
     if project is None:
-        typer.echo(f"There is no coded report with id {report!r}.", err=True)
+        typer.echo("No report to export has a full text.", err=True)
         sys.exit(1)
     archive = build_qdpx(project)
     file.write_bytes(archive)
-    typer.echo(f"wrote {file} ({len(archive)} bytes)")
+    reports = ", ".join(report.id for report in project.reports)
+    typer.echo(f"wrote {file} ({len(archive)} bytes; reports: {reports})")
 
 
 @bench.command("generate")

@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from tests.helpers.api import Json
+from tests.helpers.seeds import REPORT_ID
 
 DIMENSIONS = ["layer", "theme", "stakeholder_type", "organisation_type", "interview", "tag"]
 
@@ -222,18 +223,25 @@ def test_exports_reject_bad_filters_before_streaming(client: TestClient) -> None
 # --- REFI-QDA ---------------------------------------------------------------------------------
 
 
-def test_qdpx_download_is_a_refi_qda_archive(client: TestClient) -> None:
-    response = client.get("/v1/exports/refi-qda.qdpx")
+@pytest.mark.parametrize(
+    ("query", "file_name", "texts"),
+    [("", "insights-series.qdpx", 2), ("?report=cgt-insights-2026", "cgt-insights-2026.qdpx", 1)],
+)
+def test_qdpx_download_is_a_refi_qda_archive(
+    client: TestClient, query: str, file_name: str, texts: int
+) -> None:
+    response = client.get(f"/v1/exports/refi-qda.qdpx{query}")
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/vnd.refi-qda+zip"
-    assert "cgt-insights-2026.qdpx" in response.headers["content-disposition"]
+    assert f'filename="{file_name}"' in response.headers["content-disposition"]
     with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
         names = archive.namelist()
         assert "project.qde" in names
-        assert any(name.startswith("Sources/") and name.endswith(".txt") for name in names)
+        sources = [n for n in names if n.startswith("Sources/") and n.endswith(".txt")]
+        assert len(sources) == texts
         project = archive.read("project.qde").decode()
     assert project.count("<PlainTextSelection ") == 62
-    assert client.get("/v1/exports/refi-qda.qdpx").content == response.content
+    assert client.get(f"/v1/exports/refi-qda.qdpx{query}").content == response.content
 
 
 def test_cli_writes_the_same_qdpx(client: TestClient, tmp_path: Path, engine: Engine) -> None:
@@ -247,6 +255,15 @@ def test_cli_writes_the_same_qdpx(client: TestClient, tmp_path: Path, engine: En
     )
     assert run.returncode == 0, run.stderr
     assert target.read_bytes() == client.get("/v1/exports/refi-qda.qdpx").content
+    one = subprocess.run(
+        [sys.executable, "-m", "app.cli", "export", "qdpx", str(target), "--report", REPORT_ID],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert one.returncode == 0, one.stderr
+    expected = client.get(f"/v1/exports/refi-qda.qdpx?report={REPORT_ID}").content
+    assert target.read_bytes() == expected
     missing = subprocess.run(
         [sys.executable, "-m", "app.cli", "export", "qdpx", str(target), "--report", "nope"],
         env=env,

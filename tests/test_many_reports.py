@@ -5,8 +5,6 @@ The second report is synthetic (`tests/fixtures/seed_reports/`), clearly marked 
 never lives in `seeds/`.
 """
 
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,35 +14,18 @@ from sqlalchemy import Engine
 from app.db import make_engine
 from app.seeding import SeedError, load_seeds
 from tests.helpers.api import Json, walk_pages
-from tests.helpers.databases import client_for, migrate, new_database_url
-from tests.helpers.seeds import REPORT_ID, SEEDS_DIR, copy_seeds, editing
+from tests.helpers.databases import client_for, migrate
+from tests.helpers.seeds import (
+    REPORT_ID,
+    SEEDS_DIR,
+    SYNTHETIC,
+    SYNTHETIC_RELEASE,
+    editing,
+    with_second_report,
+)
 
-FIXTURE_REPORTS = Path(__file__).resolve().parent / "fixtures" / "seed_reports" / "reports"
-SYNTHETIC = "syn-telehealth-2027"
-SYNTHETIC_RELEASE = "syn-telehealth-2027-press-release"
 REAL_QUOTES = 62
 SYNTHETIC_QUOTES = 18
-
-
-def with_second_report(destination: Path) -> Path:
-    """A copy of the real seeds with the synthetic report's folders added."""
-    seeds = copy_seeds(destination)
-    for folder in FIXTURE_REPORTS.iterdir():
-        shutil.copytree(folder, seeds / "reports" / folder.name)
-    return seeds
-
-
-@pytest.fixture(scope="module")
-def series(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
-    """A database of its own holding the real report and the synthetic one."""
-    folder = tmp_path_factory.mktemp(f"series-{backend}")
-    urls = new_database_url(backend, folder)
-    engine = make_engine(next(urls))
-    migrate(engine)
-    load_seeds(engine, with_second_report(folder / "seeds"))
-    yield engine
-    engine.dispose()
-    next(urls, None)
 
 
 @pytest.fixture(scope="module")

@@ -1,5 +1,6 @@
-"""The REFI-QDA export: the seeded report's .qdpx, checked against the QDA-XML schema and data. It
-is long because the archive is read back independently, element by element.
+"""The REFI-QDA export: the seeded reports' .qdpx, checked against the QDA-XML schema and data.
+It is long because the archive is read back independently, element by element, for one report
+and for the series (the seeds with the synthetic second report).
 
 The archive is read back independently of how it was built: codes, cases and selections are
 found through the GUIDs the XML itself gives, never through app.render.qdpx's GUID helper, so a
@@ -12,21 +13,36 @@ Where it is missing the schema test is skipped, except on CI (``CI=true``), wher
 import dataclasses
 import io
 import zipfile
+from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Final
 
 import pytest
+import yaml
+from fastapi.testclient import TestClient
 from lxml import etree
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from app.queries.exports import qdpx_project
-from app.render.qdpx import QdpxProject, QdpxQuote, build_qdpx
+from app.render.qdpx import QdpxProject, QdpxQuote, build_qdpx, guid
+from tests.helpers.api import assert_problem, walk_pages
 from tests.helpers.ci import skip_or_fail
+from tests.helpers.databases import client_for
+from tests.helpers.seeds import (
+    FIXTURE_REPORTS,
+    REPORT_DIR,
+    REPORT_ID,
+    SEEDS_DIR,
+    SYNTHETIC,
+    SYNTHETIC_RELEASE,
+)
 
-REPORT_ID: Final = "cgt-insights-2026"
+PRESS_RELEASE: Final = "cgt-press-release-2026"  # a companion with a text and no quotes
+SEMINAR_REPORT: Final = "cgt-seminar-report-2026"  # a companion with no text
+EXPORT_URL: Final = "/v1/exports/refi-qda.qdpx"
 SCHEMA_PATH: Final = (
     Path(__file__).resolve().parents[2] / "shared" / "refi-qda" / "Project-mrt2019.xsd"
 )
@@ -39,7 +55,21 @@ EXPECTED_LAYERS: Final = 4
 EXPECTED_THEMES: Final = 18
 EXPECTED_INTERVIEWS: Final = 17
 EXPECTED_QUOTES: Final = 62
-VARIABLE_NAMES: Final = ("Stakeholder type", "Organisation type", "Role", "Attribution")
+SYNTHETIC_QUOTES: Final = 18
+SYNTHETIC_INTERVIEWS: Final = 8
+VARIABLE_NAMES: Final = ("Stakeholder type", "Organisation type", "Role", "Attribution", "Report")
+# GUIDs of the real report's objects as exports before the series made them: an archive
+# imported then must still be recognised, object by object, by a tool that imports a new one.
+PINNED_GUIDS: Final = {
+    ("source", REPORT_ID): "bf5ad28e-c9f6-5b37-a4c3-238383b84f9e",
+    ("layer", "tip-of-the-iceberg"): "c3c1010c-521f-52f7-a071-355f1ad1fc41",
+    ("code", "fda-pathways"): "50bac530-42a3-59d4-9382-2d257bfcd0f5",
+    ("case", "former-federal-regulator"): "2247df16-2158-593f-b69b-9a944f8ba583",
+    ("selection", "cgt-2026-q01"): "6e50d05c-7066-5756-abe2-c7573b9f450f",
+    ("coding", "cgt-2026-q01"): "2a0887f5-ab85-5131-b979-2ba504090c33",
+    ("variable", "Stakeholder type"): "7c9bf511-aa89-54fc-a7a4-14e00d2fc3f6",
+    ("user", "insights-api"): "a1815af1-6f5d-5ceb-863d-92abd693e95e",
+}
 
 Element = Any  # lxml ships no type information
 QuoteChange = Callable[[QdpxQuote, str], QdpxQuote]
@@ -92,13 +122,18 @@ def description(element: Element) -> str | None:
     return None if found is None else str(found.text or "")
 
 
-@pytest.fixture(scope="module")
-def project(engine: Engine) -> QdpxProject:
-    """The seeded report's REFI-QDA project, as the API's export builds it."""
+def read_project(engine: Engine, report_ids: list[str] | None = None) -> QdpxProject:
+    """The REFI-QDA project of the reports, as the API's export builds it."""
     with Session(engine) as session:
-        built = qdpx_project(session, REPORT_ID)
+        built = qdpx_project(session, report_ids)
     assert built is not None
     return built
+
+
+@pytest.fixture(scope="module")
+def project(engine: Engine) -> QdpxProject:
+    """The real report's REFI-QDA project, asked for by its id."""
+    return read_project(engine, [REPORT_ID])
 
 
 @pytest.fixture(scope="module")
@@ -115,12 +150,21 @@ def schema() -> Element:
     return etree.XMLSchema(etree.parse(str(SCHEMA_PATH)))
 
 
+def sources(archive: Archive) -> list[tuple[Element, str]]:
+    """Each TextSource and the text of the file its plainTextPath names."""
+    found = []
+    for source in archive.all("Sources/TextSource"):
+        path = source.get("plainTextPath")
+        assert path.startswith(INTERNAL)
+        text = archive.members[f"Sources/{path.removeprefix(INTERNAL)}"].decode("utf-8")
+        found.append((source, text))
+    return found
+
+
 def source_text(archive: Archive) -> tuple[Element, str]:
-    """The one TextSource and the text of the file its plainTextPath names."""
-    (source,) = archive.all("Sources/TextSource")
-    path = source.get("plainTextPath")
-    assert path.startswith(INTERNAL)
-    return source, archive.members[f"Sources/{path.removeprefix(INTERNAL)}"].decode("utf-8")
+    """The one TextSource and its text."""
+    ((source, text),) = sources(archive)
+    return source, text
 
 
 def test_project_qde_is_valid_qda_xml(archive: Archive, schema: Element) -> None:
@@ -135,9 +179,11 @@ def test_archive_holds_project_and_report_text(archive: Archive, project: QdpxPr
     file_name = source.get("plainTextPath").removeprefix(INTERNAL)
     assert archive.names == [PROJECT_FILE, f"Sources/{file_name}"]
     assert file_name == f"{source.get('guid')}.txt"
-    assert text == project.report_text
-    assert source.get("name") == project.report_title
-    assert description(source) == project.credit
+    (report,) = project.reports
+    assert report.id == REPORT_ID
+    assert text == report.text == (SEEDS_DIR / REPORT_DIR / "text.txt").read_text("utf-8")
+    assert source.get("name") == report.title
+    assert description(source) == report.credit
     assert source.find("q:PlainTextContent", NS) is None  # a path or inline text, never both
 
 
@@ -145,7 +191,7 @@ def test_project_attributes_and_user(archive: Archive, project: QdpxProject) -> 
     root = archive.root
     (user,) = archive.all("Users/User")
     assert user.get("name") == "Insights API"
-    assert root.get("name") == project.report_title
+    assert root.get("name") == project.reports[0].title
     assert root.get("origin") == "Insights API"
     assert root.get("creatingUserGUID") == user.get("guid")
     created = project.created_at
@@ -207,6 +253,7 @@ def test_selections_reproduce_quotes_and_code_their_theme(
         start, end = int(selection.get("startPosition")), int(selection.get("endPosition"))
         assert (start, end) == (quote.start_offset, quote.end_offset)
         assert text[start:end] == quote.text, quote.id
+        assert description(selection) == f"From {source.get('name')} ({REPORT_ID})"
         (coding,) = children(selection, "Coding")
         (code_ref,) = children(coding, "CodeRef")
         code = by_guid[code_ref.get("targetGUID")]
@@ -243,6 +290,7 @@ def test_cases_are_interviews_with_variables_and_quotes(
             "Stakeholder type": interview.stakeholder_type,
             "Role": interview.role_title,
             "Attribution": interview.attribution,
+            "Report": project.reports[0].title,
         }
         if interview.organisation_type is not None:
             expected["Organisation type"] = interview.organisation_type
@@ -261,6 +309,7 @@ def test_same_data_gives_same_bytes(project: QdpxProject) -> None:
     first = build_qdpx(project)
     rebuilt = dataclasses.replace(
         project,
+        reports=list(project.reports),
         layers=list(project.layers),
         themes=list(project.themes),
         interviews=list(project.interviews),
@@ -320,6 +369,270 @@ def past_the_end(quote: QdpxQuote, text: str) -> QdpxQuote:
 @pytest.mark.parametrize("change", [shift, shorten, reword, from_the_end, past_the_end])
 def test_offsets_that_miss_the_quote_are_refused(project: QdpxProject, change: QuoteChange) -> None:
     quotes = list(project.quotes)
-    quotes[7] = change(quotes[7], project.report_text)
+    quotes[7] = change(quotes[7], project.reports[0].text)
     with pytest.raises(ValueError, match=quotes[7].id):
         build_qdpx(dataclasses.replace(project, quotes=quotes))
+
+
+def test_a_quote_is_checked_against_its_own_reports_text(engine: Engine) -> None:
+    both = read_project(engine)
+    quotes = [dataclasses.replace(both.quotes[0], report_id=PRESS_RELEASE), *both.quotes[1:]]
+    with pytest.raises(ValueError, match=f"{both.quotes[0].id}: .*{PRESS_RELEASE}"):
+        build_qdpx(dataclasses.replace(both, quotes=quotes))
+
+
+@pytest.mark.parametrize(("kind", "stable_id"), sorted(PINNED_GUIDS), ids=lambda value: str(value))
+def test_guids_of_the_real_report_are_unchanged(kind: str, stable_id: str) -> None:
+    assert guid(kind, stable_id) == PINNED_GUIDS[kind, stable_id]
+
+
+# --- every report: the seeds alone, and the series with the synthetic report -----------------
+
+
+def layer_descriptions(folder: Path) -> dict[str, str]:
+    """Each layer's description as a report's layers.yaml gives it."""
+    document = yaml.safe_load((folder / "layers.yaml").read_text("utf-8"))
+    return {item["layer"]: item["description"] for item in document["layers"]}
+
+
+@pytest.fixture(scope="module")
+def series_api(series: Engine) -> TestClient:
+    return client_for(series)
+
+
+@pytest.fixture(scope="module")
+def series_archive(series_api: TestClient) -> Archive:
+    """The export of the series with no parameter: every report with a text."""
+    response = series_api.get(EXPORT_URL)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/vnd.refi-qda+zip"
+    assert response.headers["content-disposition"] == (
+        'attachment; filename="insights-series.qdpx"'
+    )
+    return read_archive(response.content)
+
+
+def test_the_default_export_holds_every_report_with_a_text(
+    client: TestClient, schema: Element
+) -> None:
+    response = client.get(EXPORT_URL)
+    assert response.headers["content-disposition"] == (
+        'attachment; filename="insights-series.qdpx"'
+    )
+    archive = read_archive(response.content)
+    assert schema.validate(etree.fromstring(archive.qde)), schema.error_log
+    reports = {report["id"]: report for report in client.get("/v1/reports").json()["items"]}
+    found = sources(archive)
+    assert [source.get("guid") for source, _ in found] == [
+        guid("source", REPORT_ID),
+        guid("source", PRESS_RELEASE),
+    ]
+    assert [source.get("name") for source, _ in found] == [
+        reports[REPORT_ID]["title"],
+        reports[PRESS_RELEASE]["title"],
+    ]
+    assert not reports[SEMINAR_REPORT]["has_full_text"]
+    (real, real_text), (release, release_text) = found
+    assert real_text == (SEEDS_DIR / REPORT_DIR / "text.txt").read_text("utf-8")
+    press_release_text = SEEDS_DIR / "reports" / PRESS_RELEASE / "text.txt"
+    assert release_text == press_release_text.read_text("utf-8")
+    assert len(children(real, "PlainTextSelection")) == EXPECTED_QUOTES
+    assert children(release, "PlainTextSelection") == []
+    assert archive.root.get("name") == "Alliance for Health Policy: insights reports"
+
+
+def test_the_series_export_is_valid_qda_xml(series_archive: Archive, schema: Element) -> None:
+    assert schema.validate(etree.fromstring(series_archive.qde)), schema.error_log
+
+
+def test_the_series_holds_each_report_as_a_source_in_report_order(
+    series_api: TestClient, series_archive: Archive
+) -> None:
+    reports = series_api.get("/v1/reports").json()["items"]
+    with_text = [report for report in reports if report["has_full_text"]]
+    assert [report["id"] for report in with_text] == [SYNTHETIC, REPORT_ID, PRESS_RELEASE]
+    assert SYNTHETIC_RELEASE not in {report["id"] for report in with_text}
+    found = sources(series_archive)
+    assert [source.get("guid") for source, _ in found] == [
+        guid("source", report["id"]) for report in with_text
+    ]
+    assert [source.get("name") for source, _ in found] == [r["title"] for r in with_text]
+    assert [text for _, text in found][:2] == [
+        (FIXTURE_REPORTS / SYNTHETIC / "text.txt").read_text("utf-8"),
+        (SEEDS_DIR / REPORT_DIR / "text.txt").read_text("utf-8"),
+    ]
+    file_names = [source.get("plainTextPath").removeprefix(INTERNAL) for source, _ in found]
+    assert series_archive.names == [PROJECT_FILE] + [f"Sources/{name}" for name in file_names]
+    assert series_archive.root.get("name") == (
+        "Insights API test fixtures, Alliance for Health Policy: insights reports"
+    )
+
+
+def test_each_selection_is_its_quote_in_its_own_reports_text(
+    series_api: TestClient, series_archive: Archive
+) -> None:
+    quotes = {
+        quote["id"]: quote for quote in walk_pages(series_api, "/v1/quotes?limit=100", max_pages=5)
+    }
+    seen: list[str] = []
+    for source, text in sources(series_archive):
+        for selection in children(source, "PlainTextSelection"):
+            quote = quotes[selection.get("name")]
+            assert source.get("guid") == guid("source", quote["report"]["id"])
+            start, end = int(selection.get("startPosition")), int(selection.get("endPosition"))
+            assert text[start:end] == quote["text"], quote["id"]
+            assert description(selection) == (
+                f"From {source.get('name')} ({quote['report']['id']})"
+            )
+            seen.append(quote["id"])
+    assert sorted(seen) == sorted(quotes)
+    assert len(seen) == EXPECTED_QUOTES + SYNTHETIC_QUOTES
+
+
+def test_layers_are_shared_folders_described_by_the_newest_report(
+    series_archive: Archive, series_api: TestClient
+) -> None:
+    themes = series_api.get("/v1/themes").json()["items"]
+    newest = layer_descriptions(FIXTURE_REPORTS / SYNTHETIC)
+    layers = series_archive.all("CodeBook/Codes/Code")
+    assert [code.get("guid") for code in layers] == [guid("layer", layer) for layer in newest]
+    for code in layers:
+        layer_id = next(layer for layer in newest if guid("layer", layer) == code.get("guid"))
+        assert code.get("isCodable") == "false"
+        assert description(code) == newest[layer_id]
+        expected = [theme for theme in themes if theme["layer"]["id"] == layer_id]
+        assert [child.get("guid") for child in children(code, "Code")] == [
+            guid("code", theme["id"]) for theme in expected
+        ]
+        assert {theme["report"]["id"] for theme in expected} == {SYNTHETIC, REPORT_ID}
+
+
+def test_the_single_report_keeps_its_own_layer_texts(project: QdpxProject) -> None:
+    own = layer_descriptions(SEEDS_DIR / REPORT_DIR)
+    assert {layer.id: layer.description for layer in project.layers} == own
+
+
+def test_cases_carry_their_report(series_archive: Archive, series_api: TestClient) -> None:
+    titles = {r["id"]: r["title"] for r in series_api.get("/v1/reports").json()["items"]}
+    (report_variable,) = [
+        v for v in series_archive.all("Variables/Variable") if v.get("name") == "Report"
+    ]
+    assert report_variable.get("guid") == guid("variable", "Report")
+    by_report: Counter[str] = Counter()
+    for case in series_archive.all("Cases/Case"):
+        values = [
+            children(value, "TextValue")[0].text
+            for value in children(case, "VariableValue")
+            if children(value, "VariableRef")[0].get("targetGUID") == report_variable.get("guid")
+        ]
+        (title,) = values
+        by_report[title] += 1
+    assert by_report == {
+        titles[SYNTHETIC]: SYNTHETIC_INTERVIEWS,
+        titles[REPORT_ID]: EXPECTED_INTERVIEWS,
+    }
+
+
+def test_adding_a_report_changes_no_guid_of_the_real_one(
+    archive: Archive, series_archive: Archive
+) -> None:
+    def named(found: Archive) -> dict[str, tuple[str, str | None]]:
+        return {
+            key: (tag(element), element.get("name")) for key, element in found.by_guid().items()
+        }
+
+    before, after = named(archive), named(series_archive)
+    assert before.items() <= after.items()
+    for (kind, stable_id), pinned in PINNED_GUIDS.items():
+        if kind not in ("coding", "user"):
+            assert pinned in before, (kind, stable_id)
+
+
+@pytest.mark.parametrize(
+    ("report", "file_name", "selections", "cases"),
+    [
+        (SYNTHETIC, f"{SYNTHETIC}.qdpx", SYNTHETIC_QUOTES, SYNTHETIC_INTERVIEWS),
+        (REPORT_ID, f"{REPORT_ID}.qdpx", EXPECTED_QUOTES, EXPECTED_INTERVIEWS),
+        (PRESS_RELEASE, f"{PRESS_RELEASE}.qdpx", 0, 0),
+    ],
+)
+def test_report_narrows_the_export_to_one_report(
+    series_api: TestClient, report: str, file_name: str, selections: int, cases: int
+) -> None:
+    response = series_api.get(f"{EXPORT_URL}?report={report}")
+    assert response.status_code == 200, response.text
+    assert response.headers["content-disposition"] == f'attachment; filename="{file_name}"'
+    archive = read_archive(response.content)
+    ((source, _),) = sources(archive)
+    assert source.get("guid") == guid("source", report)
+    assert archive.root.get("name") == source.get("name")
+    assert len(children(source, "PlainTextSelection")) == selections
+    assert len(archive.all("Cases/Case")) == cases
+
+
+def test_report_is_repeatable(series_api: TestClient) -> None:
+    response = series_api.get(f"{EXPORT_URL}?report={REPORT_ID}&report={SYNTHETIC}")
+    assert response.headers["content-disposition"] == (
+        'attachment; filename="insights-series.qdpx"'
+    )
+    found = sources(read_archive(response.content))
+    assert [s.get("guid") for s, _ in found] == [
+        guid("source", SYNTHETIC),
+        guid("source", REPORT_ID),
+    ]
+
+
+@pytest.mark.parametrize("query", ["report=nope", f"report={REPORT_ID}&report=nope"])
+def test_an_unknown_report_is_a_422(series_api: TestClient, query: str) -> None:
+    body = assert_problem(series_api.get(f"{EXPORT_URL}?{query}"), 422)
+    assert body["errors"] == [
+        {"loc": ["query", "report"], "msg": "unknown report 'nope'", "type": "unknown_id"}
+    ]
+
+
+def test_a_report_without_a_text_is_not_found(series_api: TestClient) -> None:
+    assert_problem(series_api.get(f"{EXPORT_URL}?report={SYNTHETIC_RELEASE}"), 404)
+
+
+def test_two_themes_of_one_name_are_told_apart_by_report(series: Engine) -> None:
+    built = read_project(series)
+    real = next(theme for theme in built.themes if theme.report_id == REPORT_ID)
+    twin = next(theme for theme in built.themes if theme.report_id == SYNTHETIC)
+    themes = [
+        dataclasses.replace(theme, title=real.title) if theme.id == twin.id else theme
+        for theme in built.themes
+    ]
+    archive = read_archive(build_qdpx(dataclasses.replace(built, themes=themes)))
+    codes = {code.get("guid"): code.get("name") for code in archive.root.iter(f"{{{QDA}}}Code")}
+    assert codes[guid("code", real.id)] == f"{real.title} ({REPORT_ID})"
+    assert codes[guid("code", twin.id)] == f"{real.title} ({SYNTHETIC})"
+    others = [theme for theme in built.themes if theme.id not in (real.id, twin.id)]
+    assert [codes[guid("code", theme.id)] for theme in others] == [t.title for t in others]
+
+
+def test_two_interviewees_of_one_name_are_told_apart_by_report(series: Engine) -> None:
+    built = read_project(series)
+    real = next(i for i in built.interviews if i.report_id == REPORT_ID)
+    twin = next(i for i in built.interviews if i.report_id == SYNTHETIC)
+    interviews = [
+        dataclasses.replace(i, attribution=real.attribution) if i.id == twin.id else i
+        for i in built.interviews
+    ]
+    archive = read_archive(build_qdpx(dataclasses.replace(built, interviews=interviews)))
+    cases = {case.get("guid"): case.get("name") for case in archive.all("Cases/Case")}
+    assert cases[guid("case", real.id)] == f"{real.attribution} ({REPORT_ID})"
+    assert cases[guid("case", twin.id)] == f"{real.attribution} ({SYNTHETIC})"
+    assert len(set(cases.values())) == len(cases)
+
+
+def test_names_a_qualcoder_import_keeps_unique_are_unique(series_archive: Archive) -> None:
+    # QualCoder's tables hold one code, category, case and source per name: a repeated name is
+    # dropped there, and its codings with it.
+    for path in (
+        "CodeBook/Codes/Code",
+        "CodeBook/Codes/Code/Code",
+        "Cases/Case",
+        "Sources/TextSource",
+    ):
+        names = [element.get("name") for element in series_archive.all(path)]
+        assert len(names) == len(set(names)), path

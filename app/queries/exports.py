@@ -1,6 +1,6 @@
-"""What the exports hold: the REFI-QDA project of a report."""
+"""What the exports hold: the REFI-QDA project of the reports."""
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from app.queries.tables import (
@@ -14,66 +14,104 @@ from app.queries.tables import (
     stakeholder_type,
     theme,
 )
-from app.render.qdpx import QdpxInterview, QdpxLayer, QdpxProject, QdpxQuote, QdpxTheme
+from app.render.qdpx import (
+    QdpxInterview,
+    QdpxLayer,
+    QdpxProject,
+    QdpxQuote,
+    QdpxReport,
+    QdpxTheme,
+)
 
-# The report a REFI-QDA export holds unless told otherwise.
-DEFAULT_REPORT = "cgt-insights-2026"
+# Report order, as the API lists reports: newest first, then by id.
+REPORT_ORDER = (report.c.published_on.desc(), report.c.id)
 
 
-def qdpx_project(session: Session, report_id: str) -> QdpxProject | None:
-    """The report's text, codes, cases and coded quotes; None if it has no text.
+def qdpx_project(session: Session, report_ids: list[str] | None = None) -> QdpxProject | None:
+    """The texts, codes, cases and coded quotes of every report with a full text (or of those
+    of `report_ids` that have one), in report order; None if no such report has a text.
 
     Long because it reads the whole project for one archive: one short statement per part.
     """
-    found = session.execute(select(report).where(report.c.id == report_id)).first()
-    if found is None or found.full_text is None:
+    statement = select(report).where(report.c.full_text.is_not(None)).order_by(*REPORT_ORDER)
+    if report_ids is not None:
+        statement = statement.where(report.c.id.in_(report_ids))
+    reports = session.execute(statement).all()
+    if not reports:
         return None
-    loaded_at = session.execute(select(dataset_state.c.loaded_at)).scalar_one()
-    quotes = session.execute(
-        select(quote).where(quote.c.report_id == report_id).order_by(quote.c.position)
-    ).all()
-    theme_ids = {row.theme_id for row in quotes}
+    ids = [row.id for row in reports]
     themes = session.execute(
-        select(theme).where(theme.c.id.in_(theme_ids)).order_by(theme.c.position)
+        select(theme)
+        .join(report, report.c.id == theme.c.report_id)
+        .where(theme.c.report_id.in_(ids))
+        .order_by(*REPORT_ORDER, theme.c.position, theme.c.id)
     ).all()
-    layer_ids = {row.layer_id for row in themes}
-    layers = session.execute(
-        select(layer, report_layer.c.description)
+    quotes = session.execute(
+        select(quote).where(quote.c.report_id.in_(ids)).order_by(quote.c.seq, quote.c.id)
+    ).all()
+    return QdpxProject(
+        reports=[QdpxReport(r.id, r.title, r.publisher, r.credit, r.full_text) for r in reports],
+        layers=_layers(session, ids, {row.layer_id for row in themes}),
+        themes=[QdpxTheme(r.id, r.report_id, r.title, r.summary, r.layer_id) for r in themes],
+        interviews=_interviews(session, interview.c.report_id.in_(ids)),
+        quotes=[
+            QdpxQuote(
+                r.id,
+                r.report_id,
+                r.theme_id,
+                r.interview_id,
+                r.start_offset,
+                r.end_offset,
+                r.text,
+            )
+            for r in quotes
+        ],
+        created_at=session.execute(select(dataset_state.c.loaded_at)).scalar_one(),
+    )
+
+
+def _layers(session: Session, report_ids: list[str], layer_ids: set[str]) -> list[QdpxLayer]:
+    """The layers the themes are in, from the tip down, each described by the newest report.
+
+    A layer is one code shared by every report, but each report writes its own paragraph on it:
+    the export takes the newest exported report's, as `/v1/layers/{id}` does, so that a project
+    of the series reads as the API does and an older report's text never hides a newer one.
+    """
+    rows = session.execute(
+        select(layer.c.id, layer.c.name, report_layer.c.description)
         .join(report_layer, report_layer.c.layer_id == layer.c.id)
-        .where(layer.c.id.in_(layer_ids), report_layer.c.report_id == report_id)
-        .order_by(layer.c.depth)
+        .join(report, report.c.id == report_layer.c.report_id)
+        .where(layer.c.id.in_(layer_ids), report_layer.c.report_id.in_(report_ids))
+        .order_by(layer.c.depth, *REPORT_ORDER)
     ).all()
-    interviews = session.execute(
+    newest: dict[str, QdpxLayer] = {}
+    for row in rows:
+        newest.setdefault(row.id, QdpxLayer(row.id, row.name, row.description))
+    return list(newest.values())
+
+
+def _interviews(session: Session, condition: ColumnElement[bool]) -> list[QdpxInterview]:
+    """The interviews meeting `condition`, in report order, each report's in its own order."""
+    rows = session.execute(
         select(
             interview,
             organisation_type.c.name.label("organisation_type_name"),
             stakeholder_type.c.name.label("stakeholder_type_name"),
         )
+        .join(report, report.c.id == interview.c.report_id)
         .outerjoin(organisation_type, organisation_type.c.id == interview.c.organisation_type_id)
         .join(stakeholder_type, stakeholder_type.c.id == interview.c.stakeholder_type_id)
-        .where(interview.c.report_id == report_id)
-        .order_by(interview.c.position)
+        .where(condition)
+        .order_by(*REPORT_ORDER, interview.c.position)
     ).all()
-    return QdpxProject(
-        report_id=found.id,
-        report_title=found.title,
-        report_text=found.full_text,
-        credit=found.credit,
-        layers=[QdpxLayer(r.id, r.name, r.description) for r in layers],
-        themes=[QdpxTheme(r.id, r.title, r.summary, r.layer_id) for r in themes],
-        interviews=[
-            QdpxInterview(
-                r.id,
-                r.attribution,
-                r.role_title,
-                r.organisation_type_name,
-                r.stakeholder_type_name,
-            )
-            for r in interviews
-        ],
-        quotes=[
-            QdpxQuote(r.id, r.theme_id, r.interview_id, r.start_offset, r.end_offset, r.text)
-            for r in quotes
-        ],
-        created_at=loaded_at,
-    )
+    return [
+        QdpxInterview(
+            r.id,
+            r.report_id,
+            r.attribution,
+            r.role_title,
+            r.organisation_type_name,
+            r.stakeholder_type_name,
+        )
+        for r in rows
+    ]

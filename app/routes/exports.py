@@ -1,4 +1,4 @@
-"""Whole-list exports: CSV and NDJSON of the quotes, and a REFI-QDA project of the report."""
+"""Whole-list exports: CSV and NDJSON of the quotes, and a REFI-QDA project of the reports."""
 
 from collections.abc import Callable, Iterator
 from itertools import chain
@@ -10,11 +10,12 @@ from sqlalchemy import ColumnElement
 from sqlalchemy.orm import Session
 
 from app import schemas
-from app.deps import SessionDep, found
-from app.params import QuoteFilters
-from app.queries.exports import DEFAULT_REPORT, qdpx_project
-from app.queries.quotes import quote_batches, quote_conditions
-from app.render.qdpx import QDPX_MEDIA_TYPE, build_qdpx
+from app.deps import SessionDep
+from app.errors import NotFound
+from app.params import Filter, QuoteFilters
+from app.queries.exports import qdpx_project
+from app.queries.quotes import check_ids_exist, quote_batches, quote_conditions
+from app.render.qdpx import QDPX_MEDIA_TYPE, archive_file_name, build_qdpx
 from app.render.tabular import (
     BOM,
     CSV_MEDIA_TYPE,
@@ -25,6 +26,13 @@ from app.render.tabular import (
 )
 
 router = APIRouter(tags=["exports"])
+ExportedReports = Annotated[
+    Filter,
+    Query(
+        description="Ids of the reports to export (repeatable), e.g. `cgt-insights-2026`; "
+        "without it, every report that has a full text."
+    ),
+]
 
 
 @router.get(
@@ -91,11 +99,18 @@ def stream_quotes(
     response_class=Response,
     responses={200: {"content": {QDPX_MEDIA_TYPE: {"schema": {"type": "string"}}}}},
 )
-def export_refi_qda(session: SessionDep) -> Response:
-    """The report as a REFI-QDA project: NVivo, ATLAS.ti and MAXQDA open it already coded."""
-    project = found(qdpx_project(session, DEFAULT_REPORT), "coded report", DEFAULT_REPORT)
+def export_refi_qda(
+    session: SessionDep,
+    report: ExportedReports = [],  # noqa: B006
+) -> Response:
+    """Every report with a full text (or those `report` names) as one REFI-QDA project, a text
+    source per report: NVivo, ATLAS.ti and MAXQDA open it already coded."""
+    check_ids_exist(session, {"report": report} if report else {})
+    project = qdpx_project(session, report or None)
+    if project is None:
+        raise NotFound("No report to export has a full text.")
     return Response(
         build_qdpx(project),
         media_type=QDPX_MEDIA_TYPE,
-        headers={"Content-Disposition": 'attachment; filename="cgt-insights-2026.qdpx"'},
+        headers={"Content-Disposition": f'attachment; filename="{archive_file_name(project)}"'},
     )

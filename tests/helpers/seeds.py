@@ -2,7 +2,8 @@
 
 The seed folder holds the shared vocabularies at its top and one folder per report,
 `reports/<report-id>/`; a file is named by its path relative to the seed folder, e.g.
-`f"{REPORT_DIR}/quotes.yaml"`.
+`f"{REPORT_DIR}/quotes.yaml"`. `with_second_report` adds the synthetic report of
+tests/fixtures/seed_reports/ (and its press release) beside the real ones.
 """
 
 import shutil
@@ -18,12 +19,23 @@ from app.config import PROJECT_ROOT
 SEEDS_DIR = PROJECT_ROOT / "seeds"
 REPORT_ID = "cgt-insights-2026"
 REPORT_DIR = f"reports/{REPORT_ID}"  # the real report's folder, relative to the seed folder
+FIXTURE_REPORTS = PROJECT_ROOT / "tests" / "fixtures" / "seed_reports" / "reports"
+SYNTHETIC = "syn-telehealth-2027"  # the synthetic second report, newer than the real one
+SYNTHETIC_RELEASE = "syn-telehealth-2027-press-release"  # its companion, with no text
 Doc = dict[str, Any]
 
 
 def copy_seeds(destination: Path) -> Path:
     """A copy of the seed folder at `destination`, to break or change."""
     return Path(shutil.copytree(SEEDS_DIR, destination))
+
+
+def with_second_report(destination: Path) -> Path:
+    """A copy of the real seeds at `destination` with the synthetic report's folders added."""
+    seeds = copy_seeds(destination)
+    for folder in FIXTURE_REPORTS.iterdir():
+        shutil.copytree(folder, seeds / "reports" / folder.name)
+    return seeds
 
 
 @contextmanager
