@@ -40,6 +40,8 @@ SYNTHETIC_ID = "syn-school-telehealth-2028"
         ("see [the survey](#) here", "see the survey here", []),
         ("canâ€™t", "can’t", []),
         ("â€œquotedâ€\x9d", "“quoted”", []),  # cp1252 has no 0x9d: it comes through as U+009D
+        ("โ€“ a dash, โ€™ an apostrophe", "– a dash, ’ an apostrophe", []),  # Thai code page
+        ("said โ€ then", "said โ€ then", ["โ€"]),  # a closing ” lost its third byte: which?
         ("curly ’ “ ” — – kept", "curly ’ “ ” — – kept", []),
         ("café — naïve", "café — naïve", []),
         ("café—x", "café—x", ["é—"]),  # bytes E9 97: half a UTF-8 sequence, not repaired

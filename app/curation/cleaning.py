@@ -2,9 +2,10 @@
 
 Three, and nothing else, so that every other character stays the source's: an escaped dollar
 (`\\$`) loses its backslash, a link stub (`[words](#)`) keeps its words, and mojibake (UTF-8 read
-as Windows-1252, e.g. `â€™` for `’`) is decoded back where the bytes prove it. A sequence that
-looks like mojibake but does not decode to punctuation or a Latin letter is left as printed and
-reported as a doubt, for a curator to judge.
+through Windows-1252 or the Thai code page, `â€™` or `โ€™` for `’`) is decoded back where the
+bytes prove it. A sequence that looks like mojibake but is not whole UTF-8 of punctuation or a
+Latin letter (`โ€` with its third byte lost) is left as printed and reported as a doubt, for a
+curator to judge.
 """
 
 import re
@@ -37,22 +38,29 @@ class Cleaned:
     doubts: list[Doubt]
 
 
-def _byte_of(char: str) -> int | None:
-    """The byte a Windows-1252 decoder read as `char`; the five bytes cp1252 leaves undefined
-    come through as the C1 controls of the same number, as Latin-1 reads them."""
-    try:
-        return char.encode("cp1252")[0]
-    except UnicodeEncodeError:
-        return ord(char) if 0x80 <= ord(char) <= 0x9F else None
+# The code pages UTF-8 is seen misread through: Windows-1252 (`â€™`) and Thai Windows-874
+# (`โ€™`), as the press release's seeds document. The bytes a code page leaves undefined come
+# through as the C1 controls of the same number, as Latin-1 reads them.
+_CODE_PAGES = ("cp1252", "cp874")
+
+
+def _misread_bytes() -> dict[str, int]:
+    found: dict[str, int] = {}
+    for byte in range(0x80, 0x100):
+        for code_page in _CODE_PAGES:
+            try:
+                found.setdefault(bytes([byte]).decode(code_page), byte)
+            except UnicodeDecodeError:
+                if byte <= 0x9F:
+                    found.setdefault(chr(byte), byte)
+    return found
+
+
+_BYTE_OF = _misread_bytes()
 
 
 def _class_of(low: int, high: int) -> str:
-    chars = []
-    for byte in range(low, high + 1):
-        try:
-            chars.append(bytes([byte]).decode("cp1252"))
-        except UnicodeDecodeError:
-            chars.append(chr(byte))
+    chars = sorted(c for c, byte in _BYTE_OF.items() if low <= byte <= high)
     return "[" + "".join(re.escape(c) for c in chars) + "]"
 
 
@@ -79,7 +87,7 @@ def _plausible(char: str) -> bool:
 def _decoded(sequence: str) -> str | None:
     """The text `sequence` was before it was misread, if its bytes are whole, valid UTF-8 of
     plausible characters; None otherwise."""
-    raw = [_byte_of(c) for c in sequence]
+    raw = [_BYTE_OF.get(c) for c in sequence]
     if any(b is None for b in raw):
         return None
     try:

@@ -14,6 +14,8 @@ from app.curation.records import Draft, DraftInterview, DraftQuote, DraftTheme
 from app.curation.structure import layer_of, layer_texts, skeleton, span, sub_headings, unplaced
 from app.curation.vocabulary import Vocabulary
 
+COVER_EXCERPT = 300  # characters of the cover quoted in the report's review note
+
 
 def quote_prefix(report_id: str) -> str:
     """The quote id prefix the seeds use: `cgt-insights-2026` quotes are `cgt-2026-qNN`."""
@@ -123,6 +125,8 @@ def _note_report(draft: Draft, cleaned: Cleaned, cover: list[str]) -> None:
     if cover and cover[-1].casefold() in {"table of contents", "contents"}:
         cover = cover[:-1]
     lines = " / ".join(line for text in cover for line in text.splitlines())
+    if len(lines) > COVER_EXCERPT:
+        lines = lines[: COVER_EXCERPT - 3] + "..."
     draft.note(
         "report.yaml",
         "title, publisher, published_on, summary and credit are not drafted: take them from "
