@@ -14,6 +14,7 @@ from sqlmodel import Session
 from app.config import PROJECT_ROOT, get_settings
 from app.curation.check import check_tree
 from app.curation.scaffold import ScaffoldError, new_report
+from app.curation.writing import draft_folder
 from app.db import get_engine
 from app.queries.errors import InvalidQuery
 from app.queries.exports import qdpx_project
@@ -22,7 +23,9 @@ from app.render.qdpx import build_qdpx
 from app.seeding import SeedError, load_seeds
 from app.seeding.synthetic import generate
 
-cli = typer.Typer(help="Insights API: migrate, seed, serve and export.", no_args_is_help=True)
+cli = typer.Typer(
+    help="Insights API: migrate, seed, serve, export and draft.", no_args_is_help=True
+)
 export = typer.Typer(help="Write the data to files.", no_args_is_help=True)
 cli.add_typer(export, name="export")
 bench = typer.Typer(help="Synthetic data for scale measurements.", no_args_is_help=True)
@@ -115,6 +118,38 @@ def serve(
         workers=workers or settings.workers,
         proxy_headers=False,
     )
+
+
+@cli.command()
+def draft(
+    text: Annotated[Path, typer.Argument(help="The report's text as published (markdown-like).")],
+    report: Annotated[str, typer.Option(help="Id of the report (the folder's name).")],
+    out: Annotated[
+        Path | None, typer.Option(help="Seed tree to write reports/<ID>/ in (default: SEEDS_DIR).")
+    ] = None,
+    force: Annotated[bool, typer.Option(help="Overwrite files a curator has edited.")] = False,
+    quote_prefix: Annotated[
+        str | None, typer.Option(help="Quote id prefix (default: from the id, cgt-2026).")
+    ] = None,
+) -> None:
+    """Draft a report's seed folder from its published text, with review notes for a curator."""
+    seeds = get_settings().seeds_dir
+    result, written = draft_folder(
+        text,
+        report_id=report,
+        out=out or seeds,
+        vocabulary_dir=seeds,
+        force=force,
+        prefix=quote_prefix,
+    )
+    for name in written.kept:
+        typer.echo(f"kept {name}: changed since the draft wrote it (--force overwrites it)")
+    for name in written.foreign:
+        typer.echo(f"kept {name}: there before, not written by a draft (--force overwrites it)")
+    typer.echo(f"wrote {len(written.written)} files to {written.folder}")
+    typer.echo(result.score())
+    for where, note in result.review_notes():
+        typer.echo(f"review: {where}: {note}")
 
 
 @export.command("qdpx")
