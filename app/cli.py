@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-import uvicorn
 from alembic import command
 from alembic.config import Config
 from sqlmodel import Session
@@ -22,6 +21,7 @@ from app.queries.quotes import check_ids_exist
 from app.render.qdpx import build_qdpx
 from app.seeding import SeedError, load_seeds
 from app.seeding.synthetic import generate
+from app.server import run_server
 
 cli = typer.Typer(
     help="Insights API: migrate, seed, serve, export and draft.", no_args_is_help=True
@@ -104,20 +104,14 @@ def serve(
         int | None, typer.Option(help="Worker processes (default: WORKERS).")
     ] = None,
 ) -> None:
-    """Serve the API with uvicorn."""
+    """Serve the API with granian, its edge bounded by the HTTP_* settings."""
     settings = get_settings()
     host, port = host or settings.host, port or settings.port
     # The app (and every worker process) reads the address from the settings: with BASE_URL
     # unset, links are built for the address actually served.
     os.environ.update(HOST=host, PORT=str(port))
     get_settings.cache_clear()
-    uvicorn.run(
-        "app.main:app",
-        host=host,
-        port=port,
-        workers=workers or settings.workers,
-        proxy_headers=False,
-    )
+    run_server(get_settings(), host=host, port=port, workers=workers or settings.workers)
 
 
 @cli.command()

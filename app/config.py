@@ -28,7 +28,29 @@ class Settings(BaseSettings):
     )
     host: str = Field(default="127.0.0.1", description="Address `insights serve` binds to.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port `insights serve` listens on.")
-    workers: int = Field(default=1, ge=1, le=64, description="uvicorn worker processes.")
+    workers: int = Field(default=1, ge=1, le=64, description="Server (granian) worker processes.")
+    http_max_header_bytes: int = Field(
+        default=16384,
+        ge=8192,
+        le=1048576,
+        description="Largest request line and headers a connection may send; more is a 431.",
+    )
+    http_max_headers: int = Field(
+        default=64, ge=8, le=100, description="Most request headers a request may send; more: 431."
+    )
+    http_header_timeout_s: float = Field(
+        default=10.0,
+        ge=0.1,
+        le=60.0,
+        description="Seconds a connection has to send a request's headers, and to stay idle "
+        "between requests, before the server closes it.",
+    )
+    http_max_connections: int = Field(
+        default=256, ge=1, description="Connections each worker serves at once; more wait."
+    )
+    http_max_requests: int = Field(
+        default=64, ge=1, description="Requests each worker handles at once; more get a 503."
+    )
     statement_timeout_ms: int = Field(
         default=5000, ge=100, description="PostgreSQL statement_timeout for every API query."
     )
@@ -58,6 +80,16 @@ class Settings(BaseSettings):
     )
     rate_limit_per_minute: int = Field(
         default=600, ge=1, description="Requests a client may make per minute when limited."
+    )
+    rate_limit_ipv6_site_per_minute: int = Field(
+        default=6000,
+        ge=1,
+        description="Requests per minute all the /64s of one IPv6 /48 may make together.",
+    )
+    rate_limit_export_cost: int = Field(
+        default=10,
+        ge=1,
+        description="Requests of the budget one export (CSV, NDJSON, .qdpx) costs.",
     )
     redis_url: str | None = Field(
         default=None,

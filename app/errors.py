@@ -107,6 +107,11 @@ class RateLimited(ApiError):
     description = "Too many requests from this client; retry after `Retry-After` seconds."
 
 
+class HeadersTooLarge(ApiError):
+    status, title, slug = 431, "Request header fields too large", "headers-too-large"
+    description = "The request sent more header fields than the server reads."
+
+
 class UnsupportedFormat(ApiError):
     status, title, slug = 501, "Not implemented", "unsupported-format"
     description = "The format is not `json`."
@@ -122,6 +127,19 @@ class ServiceUnavailable(ApiError):
         return cls(
             "The database is unavailable; retry shortly.",
             headers={"Retry-After": str(RETRY_AFTER_S)},
+        )
+
+
+class Overloaded(ApiError):
+    status, title, slug = 503, "Service unavailable", "overloaded"
+    description = "This server is handling as many requests as it may; retry shortly."
+
+    @classmethod
+    def busy(cls) -> "Overloaded":
+        """Every request slot of this worker is taken."""
+        return cls(
+            "The server is handling as many requests as it may; retry shortly.",
+            headers={"Retry-After": "1"},
         )
 
 

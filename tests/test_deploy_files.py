@@ -14,6 +14,7 @@ import shlex
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 import typer.core
@@ -215,6 +216,21 @@ def test_compose_api_uses_the_compose_database() -> None:
     url = compose_service("api")["environment"]["DATABASE_URL"]
     assert url.startswith("postgresql+psycopg://")
     assert "@db:5432/" in url
+
+
+def test_compose_api_rate_limits_through_redis() -> None:
+    environment = compose_service("api")["environment"]
+    assert environment["RATE_LIMIT_ENABLED"] == "true"
+    assert environment["REDIS_URL"].startswith("redis://redis:")
+    assert "redis" in compose()["services"]
+    assert compose_service("api")["depends_on"]["redis"]["condition"] == "service_healthy"
+
+
+def test_compose_api_answers_its_public_name_and_its_health_checks() -> None:
+    environment = compose_service("api")["environment"]
+    hosts = json.loads(environment["TRUSTED_HOSTS"])
+    assert "127.0.0.1" in hosts  # the health checks' urllib requests
+    assert urlsplit(environment["BASE_URL"]).hostname in hosts
 
 
 def test_compose_api_migrates_and_seeds_before_serving() -> None:

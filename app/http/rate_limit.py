@@ -1,139 +1,103 @@
-"""Per-client rate limiting: a fixed one-minute window per client, counted in Redis or in memory.
+"""Per-client rate limiting: a sliding one-minute window per client, counted by the `limits`
+package in Redis or in memory.
 
-A client's window opens with its first request and lasts a minute; every request in it counts,
-and once the count passes the limit the client gets a 429 until the window closes. Redis counts
-with one atomic script (INCR, then PEXPIRE on a new key), so all API processes share one budget
-and the window's end comes from Redis's clock, not from each process's. Without Redis each
-process counts alone, in a dict. When Redis fails, requests go through unlimited (fail open)
-rather than fail: a rate limiter must never take the API down with it.
+The sliding window counter weighs the previous minute's count by how much of it still overlaps
+the last 60 s, so a client that spends its budget just before a minute turns cannot spend it
+again just after (a fixed window allows twice the budget across the boundary). With Redis, all
+API processes share one budget; without it each process counts alone. When Redis fails,
+requests go through unlimited (fail open) rather than fail: a rate limiter must never take the
+API down with it.
 """
 
 import asyncio
-import ipaddress
 import logging
 import math
-import threading
 import time
 import weakref
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Protocol
 
+from limits import RateLimitItem, RateLimitItemPerMinute
+from limits.aio.storage import MemoryStorage, RedisStorage
+from limits.aio.strategies import SlidingWindowCounterRateLimiter
 from redis.asyncio import Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
-from redis.commands.core import AsyncScript
-from starlette.datastructures import Headers, MutableHeaders
+from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.errors import RateLimited
+from app.errors import BadRequest, RateLimited
 from app.http.asgi import send_problem
+from app.http.client_ip import NotAnAddress, TrustedProxies, budget_keys, client_address
 
 logger = logging.getLogger("insights.ratelimit")
 
-KEY_PREFIX = "insights:ratelimit:"
-WINDOW_S = 60
+KEY_PREFIX = "insights:ratelimit"
 UNLIMITED_PATHS = frozenset({"/healthz", "/readyz"})
+# Whole-collection downloads: each costs `export_cost` requests of the budget.
+EXPORT_PATHS = frozenset(
+    {"/v1/quotes.csv", "/v1/quotes.ndjson", "/v1/exports/refi-qda.qdpx", "/v1/stats/crosstab.csv"}
+)
 REDIS_TIMEOUT_S = 0.25
 # After a Redis failure, requests go unlimited this long before Redis is tried again, so an
 # outage costs one timeout (and one log line) per interval, not one per request.
 REDIS_RETRY_AFTER_S = 5.0
 
-# Count the hit; a key without an expiry (new, or left by an interrupted writer) gets the window.
-HIT_SCRIPT = """
-local count = redis.call('INCR', KEYS[1])
-local ttl = redis.call('PTTL', KEYS[1])
-if ttl < 0 then
-    redis.call('PEXPIRE', KEYS[1], ARGV[1])
-    ttl = tonumber(ARGV[1])
-end
-return {count, ttl}
-"""
-
 
 @dataclass(frozen=True)
-class Hit:
-    """A counted request: the client's requests so far in its window, and when the window ends."""
+class Verdict:
+    """Whether a request may go on, what is left of the client's budget, and when more frees."""
 
-    count: int
+    allowed: bool
+    remaining: int
     reset_s: int
 
 
-def _reset_s(seconds: float) -> int:
-    # Rounded first: `(now + 60) - now` can come out as 60.00000000000001, which is not 61 s.
-    return max(1, math.ceil(round(seconds, 3)))
+class Counter:
+    """A sliding-window counter over one storage: `limits` does the counting.
 
+    A Redis connection belongs to the event loop that opened it, so each loop (each
+    TestClient, in tests) gets its own pool; `redis_url` None counts in this process's memory.
+    """
 
-class HitStore(Protocol):
-    """Where the counts live."""
-
-    async def hit(self, key: str) -> Hit | None:
-        """Count one request of `key`; None when the store cannot count (fail open)."""
-
-    async def aclose(self) -> None:
-        """Release connections."""
-
-
-class MemoryStore:
-    """Counts in this process only. A lock makes each hit atomic across threads and loops."""
-
-    def __init__(
-        self, *, window_s: float = WINDOW_S, clock: Callable[[], float] = time.monotonic
-    ) -> None:
-        self.window_s = window_s
-        self.clock = clock
-        self._windows: dict[str, tuple[int, float]] = {}
-        self._lock = threading.Lock()
-        self._next_sweep = 0.0
-
-    async def hit(self, key: str) -> Hit:
-        now = self.clock()
-        with self._lock:
-            if now >= self._next_sweep:
-                self._windows = {k: w for k, w in self._windows.items() if w[1] > now}
-                self._next_sweep = now + self.window_s
-            count, ends = self._windows.get(key, (0, 0.0))
-            if ends <= now:
-                count, ends = 0, now + self.window_s
-            self._windows[key] = (count + 1, ends)
-        return Hit(count + 1, _reset_s(ends - now))
-
-    async def aclose(self) -> None:
-        """Nothing to release."""
-
-
-class RedisStore:
-    """Counts in Redis, shared by every process that uses the same Redis and key prefix."""
-
-    def __init__(self, url: str, *, prefix: str = KEY_PREFIX, window_s: int = WINDOW_S) -> None:
-        self.url = url
+    def __init__(self, redis_url: str | None, *, prefix: str = KEY_PREFIX) -> None:
+        self.redis_url = redis_url
         self.prefix = prefix
-        self.window_ms = window_s * 1000
-        # A redis.asyncio connection belongs to the event loop that opened it.
-        self._clients: weakref.WeakKeyDictionary[
-            asyncio.AbstractEventLoop, tuple[Redis, AsyncScript]
+        self._memory = SlidingWindowCounterRateLimiter(MemoryStorage())
+        self._by_loop: weakref.WeakKeyDictionary[
+            asyncio.AbstractEventLoop, tuple[Redis, SlidingWindowCounterRateLimiter]
         ] = weakref.WeakKeyDictionary()
         self._retry_at = 0.0
 
-    def _script(self) -> AsyncScript:
+    def _limiter(self) -> SlidingWindowCounterRateLimiter:
+        if self.redis_url is None:
+            return self._memory
         loop = asyncio.get_running_loop()
-        if loop not in self._clients:
+        if loop not in self._by_loop:
             client = Redis.from_url(
-                self.url,
+                self.redis_url,
                 socket_connect_timeout=REDIS_TIMEOUT_S,
                 socket_timeout=REDIS_TIMEOUT_S,
                 retry=Retry(NoBackoff(), 0),
             )
-            self._clients[loop] = (client, client.register_script(HIT_SCRIPT))
-        return self._clients[loop][1]
+            storage = RedisStorage(
+                "async+" + self.redis_url,
+                implementation="redispy",
+                key_prefix=self.prefix,
+                connection_pool=client.connection_pool,  # type: ignore[arg-type]
+            )
+            self._by_loop[loop] = (client, SlidingWindowCounterRateLimiter(storage))
+        return self._by_loop[loop][1]
 
-    async def hit(self, key: str) -> Hit | None:
+    async def hit(self, item: RateLimitItem, key: str, *, cost: int) -> Verdict | None:
+        """Charge `cost` to `key`'s budget; None when the store cannot count (fail open)."""
         now = time.monotonic()
         if now < self._retry_at:
             return None
         try:
-            script = self._script()
-            count, ttl_ms = await script(keys=[self.prefix + key], args=[self.window_ms])
+            limiter = self._limiter()
+            allowed = await limiter.hit(item, key, cost=cost)
+            stats = await limiter.get_window_stats(item, key)
         except Exception as exc:  # any failure of the store: serve the request, unlimited
             self._retry_at = now + REDIS_RETRY_AFTER_S
             logger.warning(
@@ -143,146 +107,126 @@ class RedisStore:
                 exc,
             )
             return None
-        return Hit(int(count), _reset_s(int(ttl_ms) / 1000))
+        # Rounded first: a float just over a whole second must not become one more second.
+        reset_s = max(1, math.ceil(round(stats.reset_time - time.time(), 3)))
+        return Verdict(allowed, stats.remaining, min(reset_s, item.get_expiry()))
 
     async def aclose(self) -> None:
-        entry = self._clients.pop(asyncio.get_running_loop(), None)
+        """Release this loop's Redis connections."""
+        entry = self._by_loop.pop(asyncio.get_running_loop(), None)
         if entry is not None:
             await entry[0].aclose()
 
 
-class TrustedProxies:
-    """Proxy addresses and networks (`10.0.0.0/8`); entries that are not IPs match literally."""
+@dataclass(frozen=True)
+class Budget:
+    """What a client may spend a minute, and what a request costs."""
 
-    def __init__(self, entries: Iterable[str]) -> None:
-        self.networks: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = []
-        self.names: set[str] = set()
-        for entry in entries:
-            try:
-                self.networks.append(ipaddress.ip_network(entry.strip(), strict=False))
-            except ValueError:
-                self.names.add(entry.strip())
-
-    def __contains__(self, address: str) -> bool:
-        if address in self.names:
-            return True
-        ip = _ip(address)
-        return ip is not None and any(ip in network for network in self.networks)
-
-
-def _ip(address: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
-    try:
-        ip = ipaddress.ip_address(address.strip().removeprefix("[").removesuffix("]"))
-    except ValueError:
-        return None
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        return ip.ipv4_mapped
-    return ip
-
-
-def client_address(scope: Scope, trusted: TrustedProxies) -> str:
-    """The peer; behind a trusted proxy, the right-most untrusted X-Forwarded-For address.
-
-    Only addresses a trusted proxy appended can be believed: anything further left may be the
-    client's own invention, and an untrusted peer's X-Forwarded-For is ignored entirely.
-    """
-    peer = scope.get("client")
-    address = str(peer[0]) if peer else "unknown"
-    if address not in trusted:
-        return address
-    forwarded = [
-        hop.strip()
-        for value in Headers(scope=scope).getlist("x-forwarded-for")
-        for hop in value.split(",")
-        if hop.strip()
-    ]
-    for hop in reversed(forwarded):
-        if hop not in trusted:
-            return hop
-    return forwarded[0] if forwarded else address
-
-
-def client_key(address: str) -> str:
-    """The budget an address counts against: the IP itself, or its /64 for IPv6.
-
-    One IPv6 subscriber usually holds a whole /64; per-address budgets would let it rotate.
-    """
-    ip = _ip(address)
-    if ip is None:
-        return address[:100]
-    if isinstance(ip, ipaddress.IPv6Address):
-        return str(ipaddress.IPv6Network((ip, 64), strict=False))
-    return str(ip)
+    per_minute: int
+    ipv6_site_per_minute: int
+    export_cost: int
 
 
 class RateLimitMiddleware:
-    """Limit each client to `limit` requests a window on every path but the health probes.
+    """Limit each client to its budget a minute on every path but the health probes.
 
-    Counted responses carry RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset (seconds,
-    IETF draft); a refusal is a 429 problem with Retry-After. OPTIONS is never counted.
+    An IPv4 client is one address; an IPv6 client is its /64, and every /64 of one /48 also
+    draws on the /48's larger budget. Exports cost `export_cost` each. Counted responses carry
+    RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset (seconds, IETF draft); a refusal
+    is a 429 problem with Retry-After. OPTIONS is never counted. A forwarded address that is
+    not an IP is a 400 problem: it would otherwise be a budget of its own.
     """
 
     def __init__(
         self,
         app: ASGIApp,
         *,
-        limit: int,
-        store: HitStore,
+        budget: Budget,
+        counter: Counter,
         trusted_proxies: Iterable[str] = (),
         unlimited_paths: frozenset[str] = UNLIMITED_PATHS,
     ) -> None:
         self.app = app
-        self.limit = limit
-        self.store = store
+        self.budget = budget
+        self.client = RateLimitItemPerMinute(budget.per_minute)
+        self.site = RateLimitItemPerMinute(budget.ipv6_site_per_minute)
+        self.counter = counter
         self.trusted = TrustedProxies(trusted_proxies)
         self.unlimited_paths = unlimited_paths
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
-            await self.app(scope, receive, self._closing_store(send))
+            await self.app(scope, receive, self._closing_counter(send))
             return
-        if not self._counted(scope):
+        path = self._counted_path(scope)
+        if path is None:
             await self.app(scope, receive, send)
             return
-        hit = await self.store.hit(client_key(client_address(scope, self.trusted)))
-        if hit is None:
+        try:
+            address = client_address(scope, self.trusted)
+        except NotAnAddress:
+            bad = BadRequest("The forwarded client address is not an IP address.")
+            await send_problem(scope, receive, send, bad)
+            return
+        verdict = await self._charge(
+            address, self.budget.export_cost if path in EXPORT_PATHS else 1
+        )
+        if verdict is None:
             await self.app(scope, receive, send)
             return
         headers = {
-            "RateLimit-Limit": str(self.limit),
-            "RateLimit-Remaining": str(max(0, self.limit - hit.count)),
-            "RateLimit-Reset": str(hit.reset_s),
+            "RateLimit-Limit": str(self.budget.per_minute),
+            "RateLimit-Remaining": str(verdict.remaining),
+            "RateLimit-Reset": str(verdict.reset_s),
         }
-        if hit.count > self.limit:
-            refusal = RateLimited(
-                f"This client may make {self.limit} requests a minute; retry in {hit.reset_s} s.",
-                headers={**headers, "Retry-After": str(hit.reset_s)},
-            )
-            await send_problem(scope, receive, send, refusal)
+        if verdict.allowed:
+            await self.app(scope, receive, _adding(headers, send))
             return
+        refusal = RateLimited(
+            f"This client may make {self.budget.per_minute} requests a minute; "
+            f"retry in {verdict.reset_s} s.",
+            headers={**headers, "Retry-After": str(verdict.reset_s)},
+        )
+        await send_problem(scope, receive, send, refusal)
 
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                response_headers = MutableHeaders(scope=message)
-                for name, value in headers.items():
-                    response_headers[name] = value
-            await send(message)
+    async def _charge(self, address: str, cost: int) -> Verdict | None:
+        """Charge the client's budget, then its IPv6 site's; the first that refuses decides."""
+        own, site = budget_keys(address)
+        verdict = await self.counter.hit(self.client, own, cost=cost)
+        if verdict is None or not verdict.allowed or site is None:
+            return verdict
+        site_verdict = await self.counter.hit(self.site, site, cost=cost)
+        if site_verdict is None or site_verdict.allowed:
+            return verdict
+        return Verdict(False, 0, site_verdict.reset_s)
 
-        await self.app(scope, receive, send_with_headers)
-
-    def _counted(self, scope: Scope) -> bool:
+    def _counted_path(self, scope: Scope) -> str | None:
+        """The path within the app of a request that counts; None for one that does not."""
         if scope["type"] != "http" or scope["method"] == "OPTIONS":
-            return False
+            return None
         path: str = scope["path"]
         root_path: str = scope.get("root_path", "")
         if root_path and path.startswith(root_path):
             path = path[len(root_path) :]
-        return path not in self.unlimited_paths
+        return None if path in self.unlimited_paths else path
 
-    def _closing_store(self, send: Send) -> Send:
+    def _closing_counter(self, send: Send) -> Send:
         async def send_closing(message: Message) -> None:
             if message["type"] == "lifespan.shutdown.complete":
-                await self.store.aclose()
+                await self.counter.aclose()
             await send(message)
 
         return send_closing
+
+
+def _adding(headers: dict[str, str], send: Send) -> Send:
+    """`send`, with `headers` added to the response."""
+
+    async def send_with_headers(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            response_headers = MutableHeaders(scope=message)
+            for name, value in headers.items():
+                response_headers[name] = value
+        await send(message)
+
+    return send_with_headers

@@ -7,6 +7,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 # Pages of our own that are HTML even when a 304 or an error carries no text/html type.
 HTML_PAGE_PATH = re.compile(r"/(?:|quotes/[^/]*|themes/[^/]*|layers/[^/]*|reports/[^/]*)")
+SERVER_NAME = "insights"
 FRAMING_DENIED = "frame-ancestors 'none'"
 API_POLICY = f"default-src 'none'; {FRAMING_DENIED}"
 PAGE_POLICY = (
@@ -36,8 +37,8 @@ def embed_policy(frame_ancestors: list[str]) -> str:
 
 
 class SecurityHeadersMiddleware:
-    """Add nosniff, a referrer policy, CORP, a CSP per response class, and X-Frame-Options on
-    everything that may not be framed."""
+    """Add a neutral Server, nosniff, a referrer policy, CORP, a CSP per response class, and
+    X-Frame-Options on everything that may not be framed."""
 
     def __init__(self, app: ASGIApp, *, embed_policy: str) -> None:
         self.app = app
@@ -52,6 +53,8 @@ class SecurityHeadersMiddleware:
         async def add_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
+                # In place of the server's own (`server: granian`): no software or version out.
+                headers["Server"] = SERVER_NAME
                 headers["X-Content-Type-Options"] = "nosniff"
                 headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
                 # Partner pages load our script and JSON, even under Cross-Origin-Embedder-Policy.

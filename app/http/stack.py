@@ -4,15 +4,17 @@ Outermost first, and why each layer stands where it does:
 
 1. Security headers: outside even Starlette's ServerErrorMiddleware, so the 500 of an
    unhandled exception carries them too, as does every refusal below.
-2. CORS: every answer below it (a refused Host, 429s, 304s, problems) carries the CORS
-   headers, so partner scripts can read errors and rate-limit headers.
-3. Trusted hosts: a request for a Host we do not serve is refused before anything is counted.
-4. Rate limit: counts every request that reaches the API, cache hits included.
-5. Response cache: outside compression and tagging, so a hit costs neither a gzip pass nor a
+2. CORS: every answer below it (a busy worker's 503, a refused Host, 429s, 304s, problems)
+   carries the CORS headers, so partner scripts can read errors and rate-limit headers.
+3. Edge limits: too many header fields or too many requests in flight are refused before
+   any other work (the server enforces the rest of the edge: see app/http/edge.py).
+4. Trusted hosts: a request for a Host we do not serve is refused before anything is counted.
+5. Rate limit: counts every request that reaches the API, cache hits included.
+6. Response cache: outside compression and tagging, so a hit costs neither a gzip pass nor a
    hash (both are stored with the body).
-6. Compression: gzips what tagging and the routes produce.
-7. ETag and conditional requests: tags the identity body, answers HEAD and 304.
-8. NUL guard: innermost, so the refusal is tagged and compressed like any response.
+7. Compression: gzips what tagging and the routes produce.
+8. ETag and conditional requests: tags the identity body, answers HEAD and 304.
+9. NUL guard: innermost, so the refusal is tagged and compressed like any response.
 
 Exceptions the routes raise become problems in FastAPI's ExceptionMiddleware, inside all of these.
 """
@@ -26,9 +28,10 @@ from starlette.types import ASGIApp
 
 from app.config import Settings
 from app.http.compression import VaryingGZipMiddleware
+from app.http.edge import EdgeLimitMiddleware
 from app.http.etag import ETagMiddleware
 from app.http.nul_guard import RejectNulMiddleware
-from app.http.rate_limit import HitStore, MemoryStore, RateLimitMiddleware, RedisStore
+from app.http.rate_limit import Budget, Counter, RateLimitMiddleware
 from app.http.response_cache import ResponseCacheMiddleware
 from app.http.security_headers import SecurityHeadersMiddleware, embed_policy
 from app.http.trusted_hosts import ProblemTrustedHostMiddleware
@@ -73,6 +76,11 @@ def install_middleware(app: InsightsApp, settings: Settings, engine: Engine) -> 
             expose_headers=EXPOSED_HEADERS,
             max_age=86400,
         ),
+        Middleware(
+            EdgeLimitMiddleware,
+            max_headers=settings.http_max_headers,
+            max_requests=settings.http_max_requests,
+        ),
         *_trusted_hosts(settings),
         *_rate_limit(settings),
         Middleware(ResponseCacheMiddleware, engine=engine),
@@ -101,12 +109,16 @@ def _trusted_hosts(settings: Settings) -> list[Middleware]:
 def _rate_limit(settings: Settings) -> list[Middleware]:
     if not settings.rate_limit_enabled:
         return []
-    store: HitStore = RedisStore(settings.redis_url) if settings.redis_url else MemoryStore()
+    budget = Budget(
+        per_minute=settings.rate_limit_per_minute,
+        ipv6_site_per_minute=settings.rate_limit_ipv6_site_per_minute,
+        export_cost=settings.rate_limit_export_cost,
+    )
     return [
         Middleware(
             RateLimitMiddleware,
-            limit=settings.rate_limit_per_minute,
-            store=store,
+            budget=budget,
+            counter=Counter(settings.redis_url),
             trusted_proxies=settings.trusted_proxies,
         )
     ]
