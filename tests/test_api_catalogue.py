@@ -246,7 +246,7 @@ def test_meta_reports_version_counts_and_credit(client: TestClient) -> None:
         "interviews": 17,
         "stakeholder_types": 12,
         "organisation_types": 11,
-        "tags": 40,
+        "tags": 43,
         "statements": 2,
     }
     assert meta["loaded_at"].endswith("+00:00") or meta["loaded_at"].endswith("Z")
