@@ -155,9 +155,12 @@ def test_tags_are_typed_and_counted(client: TestClient) -> None:
     assert {t["kind"] for t in tags} == {
         "policy-instrument",
         "agency",
+        "legislature",
+        "executive",
         "condition-therapy",
         "issue",
     }
+    assert {t["id"]: t["kind"] for t in tags}["congress"] == "legislature"
     by_id = {t["id"]: t for t in tags}
     for required in (
         "cgt-access-model",
@@ -243,7 +246,7 @@ def test_meta_reports_version_counts_and_credit(client: TestClient) -> None:
         "interviews": 17,
         "stakeholder_types": 12,
         "organisation_types": 11,
-        "tags": 37,
+        "tags": 43,
         "statements": 2,
     }
     assert meta["loaded_at"].endswith("+00:00") or meta["loaded_at"].endswith("Z")

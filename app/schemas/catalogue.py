@@ -199,6 +199,8 @@ class Tag(PublicModel):
 
     id: str = Field(description="Stable identifier of the tag.", examples=["medicaid"])
     name: str = Field(description="Display name.")
-    kind: str = Field(description="policy-instrument, agency, condition-therapy or issue.")
+    kind: str = Field(
+        description="policy-instrument, agency, legislature, executive, condition-therapy or issue."
+    )
     description: str = Field(description="What the tag stands for.")
     quote_count: int = Field(description="Number of quotes carrying the tag.")

@@ -80,7 +80,8 @@ class TagRef(PublicModel):
     id: str = Field(description="Stable identifier of the tag.", examples=["medicaid"])
     name: str = Field(description="Display name of the tag.")
     kind: str = Field(
-        description="Kind of topic: policy-instrument, agency, condition-therapy or issue."
+        description="Kind of topic: policy-instrument, agency, legislature, executive, "
+        "condition-therapy or issue."
     )
 
 

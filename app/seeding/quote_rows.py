@@ -74,6 +74,8 @@ def quote_rows(
                 found.append((position, index, "tags", f"unknown tag {tag!r}"))
         if len(quote_tags) > 1 and len(set(quote_tags)) != len(quote_tags):
             found.append((position, index, "tags", "a tag is listed twice"))
+        if quote.tag_exclusions or quote.tag_inclusions:
+            found.extend(_decision_problems(quote, tags, position, index))
         if previous == (report_id, position):
             found.append((position, index, "position", f"position {position} is taken"))
         previous = (report_id, position)
@@ -119,6 +121,21 @@ def quote_rows(
     seqs = {row["id"]: row["seq"] for row in rows["quote"]}
     for tagged in rows["quote_tag"]:
         tagged["position"] = seqs[tagged["quote_id"]]
+
+
+def _decision_problems(
+    quote: QuoteRecord, tags: dict[str, str], position: int, index: int
+) -> list[tuple[int, int, str, str]]:
+    """A quote's hand-made tag decisions that name no tag."""
+    return [
+        (position, index, field, f"unknown tag {decision.tag!r}")
+        for field, decisions in (
+            ("tag_exclusions", quote.tag_exclusions),
+            ("tag_inclusions", quote.tag_inclusions),
+        )
+        for decision in decisions
+        if decision.tag not in tags
+    ]
 
 
 def _in_report_order(quotes: list[QuoteRecord], report: str | None) -> list[tuple[int, str]]:

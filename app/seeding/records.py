@@ -10,7 +10,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 # C0 controls other than tab and newline, DEL and C1 controls: invisible, illegal in XML feeds.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -128,11 +135,51 @@ class InterviewRecord(Record):
     stakeholder_type: Slug
 
 
+TagKind = Literal[
+    "policy-instrument", "agency", "legislature", "executive", "condition-therapy", "issue"
+]
+# Kinds whose tags name a thing (an instrument, a body, a condition or therapy): words find them.
+NAMED_KINDS: frozenset[str] = frozenset(
+    {"policy-instrument", "agency", "legislature", "executive", "condition-therapy"}
+)
+
+
+class TagRuleRecord(Record):
+    """The words that name a tag's thing, and the bodies it is part of (`app.seeding.tag_rules`)."""
+
+    words: list[Line] = Field(min_length=1)
+    implies: list[Slug] = []
+
+
 class TagRecord(Record):
+    """A tag, with how quotes are checked for it: by its rule's words (a named thing) or, for a
+    concept words cannot catch, by hand against the `review` standard.
+
+    Neither the rule nor the review is loaded into the database: they are curation aids, read
+    by the tag-rule check, and the API serves what they produced, the quotes' tags.
+    """
+
     id: Slug
     name: Line
-    kind: Literal["policy-instrument", "agency", "condition-therapy", "issue"]
+    kind: TagKind
     description: Text
+    rule: TagRuleRecord | None = None
+    review: Text | None = None
+
+    @model_validator(mode="after")
+    def _rule_or_review(self) -> "TagRecord":
+        if (self.rule is None) == (self.review is None):
+            raise ValueError("a tag needs either a rule or a review, not both")
+        if self.kind in NAMED_KINDS and self.rule is None:
+            raise ValueError(f"a tag of kind {self.kind!r} names a thing: it needs a rule")
+        return self
+
+
+class TagDecisionRecord(Record):
+    """One tag decided for a quote by hand, and why."""
+
+    tag: Slug
+    reason: Text
 
 
 class QuoteRecord(Record):
@@ -143,6 +190,10 @@ class QuoteRecord(Record):
     interview: Slug
     text: Text
     tags: list[Slug] = []
+    # Tags not carried although a rule's words match, or a concept tag came close; the reason
+    # names what the quote is about instead. Close calls that carry the tag are inclusions.
+    tag_exclusions: list[TagDecisionRecord] = []
+    tag_inclusions: list[TagDecisionRecord] = []
     cleaning: Text | None = None
 
 

@@ -67,7 +67,7 @@ def build_rows(files: dict[str, SeedFile], seeds_dir: Path) -> dict[str, list[Ro
     _stakeholder_type_rows(types, rows, problems)
     rows["organisation_type"] = [{"id": o.id, "name": o.name} for o in organisations]
     _interview_rows(interviews, None, rows, problems)
-    rows["tag"] = [t.model_dump(include={"id", "kind", "name", "description"}) for t in tags]
+    _tag_rows(tags, rows, problems)
     quote_rows(quotes, None, full_texts, rows, problems)
     problems.raise_if_any()
     return rows
@@ -252,6 +252,16 @@ def _depth(node: str | None, parents: dict[str, str | None]) -> int:
         seen.add(node)
         node, depth = parents[node], depth + 1
     return depth
+
+
+def _tag_rows(tags: list[TagRecord], rows: dict[str, list[Row]], problems: Problems) -> None:
+    """The tag rows; a rule may imply only tags that exist. Rules and reviews are not stored."""
+    known = {tag.id for tag in tags}
+    for index, tag in enumerate(tags, start=1):
+        for parent in tag.rule.implies if tag.rule else []:
+            if parent not in known or parent == tag.id:
+                problems.add("tags", index, tag.id, "rule.implies", f"cannot imply {parent!r}")
+    rows["tag"] = [t.model_dump(include={"id", "kind", "name", "description"}) for t in tags]
 
 
 def _interview_rows(
