@@ -209,3 +209,18 @@ def test_new_report_never_writes_over_a_folder(tmp_path: Path) -> None:
     assert run.returncode == 1
     assert "already exists: nothing was written" in run.stderr
     assert (seeds / REPORT_DIR / "report.yaml").read_bytes() == before
+
+
+def test_a_quote_missing_a_tag_its_words_name_fails_the_check(tmp_path: Path) -> None:
+    seeds = copy_seeds(tmp_path / "seeds")
+    with editing(seeds, f"{REPORT_DIR}/quotes.yaml") as document:
+        q44 = document["quotes"][43]
+        assert q44["id"] == "cgt-2026-q44"
+        assert "fda" in q44["tags"]
+        q44["tags"].remove("fda")
+    run = insights("check", str(seeds))
+    assert run.returncode == 1
+    assert (
+        f"seeds/{REPORT_DIR}/quotes.yaml: record 44 (id 'cgt-2026-q44'), field 'tags': "
+        "'cber' implies 'fda': carry it or exclude it"
+    ) in run.stderr, run.stderr

@@ -2,7 +2,8 @@
 
 It runs the loader's own reading and row building (so a tree that passes loads), and adds what
 the loader does not look at: files and folders that are not part of the seed layout, which it
-would silently ignore (a `quote.yaml` typo loses a report's quotes without a word).
+would silently ignore (a `quote.yaml` typo loses a report's quotes without a word), and the tag
+rules of tags.yaml, which the loader leaves to the curator.
 """
 
 from dataclasses import dataclass
@@ -11,8 +12,10 @@ from pathlib import Path
 import yaml
 
 from app.seeding import SeedError, build_rows, read_all
+from app.seeding.files import SeedFile
 from app.seeding.problems import SeedProblem
-from app.seeding.records import REPORTS_DIR, SPECS
+from app.seeding.records import REPORTS_DIR, SPECS, QuoteRecord, TagRecord
+from app.seeding.tag_rules import rule_problems, tag_rules
 
 SHARED_FILES = frozenset(spec.filename for spec in SPECS.values() if not spec.per_report)
 REPORT_FILES = frozenset(
@@ -38,10 +41,30 @@ def check_tree(seeds_dir: Path) -> CheckResult:
         return CheckResult([SeedProblem(str(seeds_dir), "not a folder")], {})
     problems = layout_problems(seeds_dir)
     try:
-        rows = build_rows(read_all(seeds_dir), seeds_dir)
+        files = read_all(seeds_dir)
+        rows = build_rows(files, seeds_dir)
     except SeedError as exc:
         return CheckResult(problems + exc.problems, {})
-    return CheckResult(problems, {table: len(table_rows) for table, table_rows in rows.items()})
+    problems += tag_rule_problems(files)
+    counts = {table: len(table_rows) for table, table_rows in rows.items()} if not problems else {}
+    return CheckResult(problems, counts)
+
+
+def tag_rule_problems(files: dict[str, SeedFile]) -> list[SeedProblem]:
+    """Every quote against the tag rules of tags.yaml, located like the loader's problems.
+
+    The loader does not hold quotes to the rules (a synthetic corpus of random tags would fail
+    them); the curator's check does, so a curated tree cannot go in with a tag missing.
+    """
+    tags = [record for record in files["tags"].records if isinstance(record, TagRecord)]
+    rules = tag_rules(tags)
+    quotes = files["quotes"]
+    return [
+        SeedProblem(label, message, number, quote.id, "tags")
+        for quote, (label, number) in zip(quotes.records, quotes.origins, strict=True)
+        if isinstance(quote, QuoteRecord)
+        for message in rule_problems(quote, rules)
+    ]
 
 
 def layout_problems(seeds_dir: Path) -> list[SeedProblem]:
