@@ -15,7 +15,18 @@ from app.config import get_settings
 from app.db import get_engine
 from app.errors import PROBLEM_MEDIA_TYPE, install_error_handlers, openapi_problems
 from app.http.stack import InsightsApp, install_middleware
-from app.routes import catalogue, embeds, exports, feeds, meta, pages, quotes, search, stats
+from app.routes import (
+    catalogue,
+    changes,
+    embeds,
+    exports,
+    feeds,
+    meta,
+    pages,
+    quotes,
+    search,
+    stats,
+)
 
 DESCRIPTION = """\
 A structured, read-only insights database of the Alliance for Health Policy's *Signature Seminar
@@ -48,6 +59,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
         search.router,
         stats.router,
         meta.router,
+        changes.router,
         feeds.router,
         embeds.router,
         pages.router,

@@ -6,8 +6,9 @@ makes the seed loader's upsert-by-id a plain primary-key upsert.
 """
 
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Column, DateTime, Index, MetaData, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, DateTime, Index, MetaData, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 # Stable constraint names on SQLite and PostgreSQL, so that migrations can name what they alter.
@@ -248,3 +249,46 @@ class DatasetState(SQLModel, table=True):
     id: int = Field(default=1, primary_key=True)
     data_version: str = Field(max_length=64)
     loaded_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class ChangeSet(SQLModel, table=True):
+    """What one load changed: the data version it loaded, the one it replaced, and counts.
+
+    Numbered 1, 2, ... in load order: a data version can come back (a correction reverted), so
+    the version alone names no load.
+    """
+
+    __tablename__ = "change_set"
+
+    # Numbered by the loader under its lock, not by a sequence.
+    id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    data_version: str = Field(max_length=64)
+    previous_version: str | None = Field(default=None, max_length=64)
+    loaded_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    # {object type: {"added": n, "removed": n, "changed": n}}: read per set without counting
+    # its changes, which for a first load are every object.
+    counts: dict[str, Any] = Field(sa_type=JSON)
+
+
+class Change(SQLModel, table=True):
+    """One object a load added, removed or changed, and the fields that changed.
+
+    The loader numbers changes so that `id` descending is the reading order: the newest set
+    first, each set's changes by object type, then by object id.
+    """
+
+    __tablename__ = "change"
+    # Each filter of the change list reads its index in `id` order and stops after the page.
+    __table_args__ = (
+        Index("ix_change_change_set_id_id", "change_set_id", "id"),
+        Index("ix_change_object_type_id", "object_type", "id"),
+        Index("ix_change_object_id_id", "object_id", "id"),
+    )
+
+    id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    change_set_id: int = Field(foreign_key="change_set.id")
+    object_type: str = Field(max_length=40)
+    object_id: str = Field(max_length=SLUG)
+    action: str = Field(max_length=10)
+    # The public names of the fields that changed, comma-separated; null when added or removed.
+    fields: str | None = Field(default=None, sa_type=Text)

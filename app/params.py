@@ -102,6 +102,58 @@ class CrosstabParams(QuoteFilters):
     cols: Dimension = Field(description="Dimension of the columns.")
 
 
+class ObjectType(StrEnum):
+    """A type of object the change history names."""
+
+    report = "report"
+    layer = "layer"
+    theme = "theme"
+    stakeholder_type = "stakeholder_type"
+    organisation_type = "organisation_type"
+    interview = "interview"
+    tag = "tag"
+    quote = "quote"
+
+
+# Changes and change sets are numbered in a 32-bit integer column: nine digits always fit.
+MAX_CHANGE_NUMBER = 999_999_999
+# A cursor of the change history: the number of the last change of the previous page.
+CHANGE_CURSOR = Field(
+    default=None,
+    max_length=9,
+    pattern=r"^[0-9]{1,9}$",
+    description="`next_cursor` of the previous page (opaque).",
+)
+
+
+class ChangeListParams(BaseModel):
+    """Filters and paging of the change history, newest first."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    type: ObjectType | None = Field(default=None, description="Only changes of this object type.")
+    id: FilterId | None = Field(
+        default=None, description="Only changes of the objects with this id, e.g. `cgt-2026-q07`."
+    )
+    change_set: int | None = Field(
+        default=None,
+        ge=1,
+        le=MAX_CHANGE_NUMBER,
+        description="Only the changes of this change set (load).",
+    )
+    limit: int = Field(default=20, ge=1, le=100, description="Page size, 1 to 100.")
+    cursor: str | None = CHANGE_CURSOR
+
+
+class ChangeSetListParams(BaseModel):
+    """Paging of the change sets, newest first."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    limit: int = Field(default=20, ge=1, le=100, description="Page size, 1 to 100.")
+    cursor: str | None = CHANGE_CURSOR
+
+
 def encode_cursor(key: int, quote_id: str) -> str:
     """Where the next page starts: the last row's sort key and id (clients treat it as opaque)."""
     return f"{key}.{quote_id}"

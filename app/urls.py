@@ -107,6 +107,29 @@ def api_quote(quote_id: str) -> str:
     return absolute(api_object("quote", quote_id))
 
 
+# The API collection of each object type the change history names (organisation types have none).
+_API_COLLECTIONS = {
+    "report": "reports",
+    "layer": "layers",
+    "theme": "themes",
+    "stakeholder_type": "stakeholder-types",
+    "interview": "interviews",
+    "tag": "tags",
+    "quote": "quotes",
+}
+
+
+def api_url(object_type: str, object_id: str) -> str | None:
+    """The absolute API URL of an object of a type, or None for a type the API has no page of."""
+    collection = _API_COLLECTIONS.get(object_type)
+    return absolute(f"/v1/{collection}/{segment(object_id)}") if collection else None
+
+
+def changes(query: Query | None = None) -> str:
+    """The change history (`/v1/changes`), with its filters."""
+    return absolute("/v1/changes", query)
+
+
 def with_query(path: str, query: str) -> str:
     """`path` (as the request named it) and an already-encoded query, under the base URL: the
     `Link` header's next page."""

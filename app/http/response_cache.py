@@ -28,7 +28,17 @@ from app.queries.meta import read_data_version
 logger = logging.getLogger("insights.cache")
 MAX_ENTRIES = 4096
 MAX_BODY_BYTES = 512 * 1024
-UNCACHED_PATHS = ("/healthz", "/readyz", "/docs", "/static/")
+# The change history grows with every load, while a data version can come back (a correction
+# reverted): keyed on the version, its pages could be served from before the revert.
+UNCACHED_PATHS = (
+    "/healthz",
+    "/readyz",
+    "/docs",
+    "/static/",
+    "/v1/changes",
+    "/v1/change-sets",
+    "/feeds/changes",
+)
 
 
 class DataVersion:

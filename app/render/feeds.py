@@ -57,10 +57,11 @@ class FeedItem:
     categories: tuple[str, ...]
     text: str
     published: datetime
-    report: schemas.ReportRef
-    report_url: str
-    # The report's own feed in the same format: where an aggregator finds the item's source.
-    report_feed_url: str
+    # The report that prints the quote, its page and its own feed in the same format (where an
+    # aggregator finds the item's source); none for an item that is not a quote.
+    report: schemas.ReportRef | None = None
+    report_url: str | None = None
+    report_feed_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -311,7 +312,8 @@ def _add_entry(generator: FeedGenerator, item: FeedItem, *, rss: bool) -> None:
     entry.updated(item.published)
     # RSS <source> names the channel an item came from, Atom <source> the feed an entry was
     # copied from: the report's own feed is both.
-    entry.source(url=item.report_feed_url, title=item.report.title)
+    if item.report is not None and item.report_feed_url is not None:
+        entry.source(url=item.report_feed_url, title=item.report.title)
     if rss:
         entry.guid(item.id, permalink=True)
         entry.dc.dc_creator(item.author)

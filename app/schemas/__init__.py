@@ -8,6 +8,7 @@ use them as `from app import schemas` then `schemas.Quote`:
 - `catalogue`: reports, layers and themes, stakeholder types, interviews, tags
 - `analysis`: facet values, cross-tabs, a stakeholder type's profile, search hits
 - `meta`: the data version and counts, the health check
+- `changes`: the change history, per load and per object
 - `problems`: the problem+json error body
 """
 
@@ -36,6 +37,7 @@ from app.schemas.catalogue import (
     Theme,
     ThemeInLayer,
 )
+from app.schemas.changes import Change, ChangeSet, ChangeSetRef, TypeCounts
 from app.schemas.common import (
     InterviewRef,
     LayerRef,
@@ -53,6 +55,9 @@ from app.schemas.problems import Problem, ProblemError
 from app.schemas.quotes import Quote, QuoteLocation, QuotePage
 
 __all__ = [
+    "Change",
+    "ChangeSet",
+    "ChangeSetRef",
     "Counts",
     "Crosstab",
     "CrosstabShares",
@@ -93,4 +98,5 @@ __all__ = [
     "Theme",
     "ThemeInLayer",
     "ThemeRef",
+    "TypeCounts",
 ]

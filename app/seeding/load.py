@@ -3,7 +3,8 @@
 Loading is idempotent and keyed on the stable ids: rows whose content is unchanged are left
 alone, changed rows are updated in place, new rows inserted and rows no longer in the seeds
 deleted. The data version is a hash of everything loaded, so a reseed that changes nothing
-writes nothing and keeps the version (and every ETag derived from it).
+writes nothing and keeps the version (and every ETag derived from it). A load that changes
+something records what it changed, in the same transaction (`app.seeding.changes`).
 """
 
 import gc
@@ -15,10 +16,11 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine, text
 
+from app.seeding.changes import record_changes
 from app.seeding.counts import refresh_quote_counts
 from app.seeding.files import read_all
 from app.seeding.rows import build_rows
-from app.seeding.tables import Row
+from app.seeding.tables import Row, TableDiff
 from app.seeding.version import data_version, record_version
 from app.seeding.writes import (
     begin_exclusive,
@@ -52,16 +54,22 @@ def load_seeds(engine: Engine, seeds_dir: Path) -> LoadResult:
                 if version == current:
                     connection.rollback()
                     return LoadResult(version, changed=False, counts=counts)
-                _write(connection, rows, first_load=False)
-                record_version(connection, version)
+                diffs = _write(connection, rows, first_load=False)
+                loaded_at = record_version(connection, version)
+                record_changes(
+                    connection, diffs, version=version, previous=current, loaded_at=loaded_at
+                )
             connection.commit()
     return LoadResult(version, changed=True, counts=counts)
 
 
-def _write(connection: Connection, rows: dict[str, list[Row]], *, first_load: bool) -> None:
-    write_rows(connection, rows, first_load=first_load)
+def _write(
+    connection: Connection, rows: dict[str, list[Row]], *, first_load: bool
+) -> dict[str, TableDiff]:
+    diffs = write_rows(connection, rows, first_load=first_load)
     rebuild_search_index(connection)
     refresh_quote_counts(connection)
+    return diffs
 
 
 def _write_first_load(connection: Connection, rows: dict[str, list[Row]]) -> str:
@@ -75,14 +83,15 @@ def _write_first_load(connection: Connection, rows: dict[str, list[Row]]) -> str
     with ThreadPoolExecutor(1, "data-version") as hasher:
         if connection.dialect.name == "postgresql":
             hashing = hasher.submit(data_version, rows)
-            _write(connection, rows, first_load=True)
+            diffs = _write(connection, rows, first_load=True)
         else:
-            write_rows(connection, rows, first_load=True)
+            diffs = write_rows(connection, rows, first_load=True)
             hashing = hasher.submit(data_version, rows)
             rebuild_search_index(connection)
             refresh_quote_counts(connection)
         version = hashing.result()
-    record_version(connection, version)
+    loaded_at = record_version(connection, version)
+    record_changes(connection, diffs, version=version, previous=None, loaded_at=loaded_at)
     return version
 
 

@@ -4,6 +4,7 @@ A row is a plain dict keyed by column name: the rows step makes them, the writes
 version read them.
 """
 
+from dataclasses import dataclass, field
 from typing import Any
 
 Row = dict[str, Any]
@@ -27,3 +28,14 @@ TABLE_ORDER = (
 def section_id(report_id: str, numeral: str) -> str:
     """The stable id of a report section, e.g. `cgt-insights-2026-v`."""
     return f"{report_id}-{numeral.lower()}"
+
+
+@dataclass(frozen=True)
+class TableDiff:
+    """How a load changed one table: the rows it added and removed, and each row it changed
+    with the columns that differ. `bulk`: the table was empty, so `added` is every row."""
+
+    added: list[Row] = field(default_factory=list)
+    removed: list[Row] = field(default_factory=list)
+    changed: list[tuple[Row, list[str]]] = field(default_factory=list)
+    bulk: bool = False

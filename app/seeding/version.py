@@ -62,9 +62,12 @@ def _canonical_lines(rows: list[Row], derived: frozenset[str] | None) -> Iterato
     )
 
 
-def record_version(connection: Connection, version: str) -> None:
-    """Record the version and when it was loaded (UTC) in the one row of `dataset_state`."""
+def record_version(connection: Connection, version: str) -> datetime:
+    """Record the version and when it was loaded (UTC) in the one row of `dataset_state`; return
+    that time."""
     state = metadata.tables["dataset_state"]
-    values = {"data_version": version, "loaded_at": datetime.now(UTC)}
+    loaded_at = datetime.now(UTC)
+    values = {"data_version": version, "loaded_at": loaded_at}
     if connection.execute(update(state).where(state.c.id == 1).values(values)).rowcount == 0:
         connection.execute(insert(state).values(id=1, **values))
+    return loaded_at

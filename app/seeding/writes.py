@@ -2,7 +2,8 @@
 
 A table that is empty when the load starts has nothing to compare with: its rows go in through
 the driver's bulk path (COPY on PostgreSQL, a plain executemany on SQLite), and a big one gets
-its indexes built after its rows, in the same transaction. Every other table is diffed.
+its indexes built after its rows, in the same transaction. Every other table is diffed, and
+the differences go back to the load, which records them (`app.seeding.changes`).
 """
 
 from collections.abc import Iterator
@@ -27,7 +28,7 @@ from sqlalchemy import (
 from app.db import FTS_PREFIX_TABLE, FTS_TABLE
 from app.models import metadata
 from app.queries.fulltext import SEARCH_DOCUMENTS
-from app.seeding.tables import TABLE_ORDER, Row
+from app.seeding.tables import TABLE_ORDER, Row, TableDiff
 
 # On a first load, an empty table receiving at least this many rows has its indexes (and on
 # PostgreSQL its foreign keys) made after its rows: one sort instead of a B-tree insert per row.
@@ -68,26 +69,29 @@ def begin_exclusive(connection: Connection) -> None:
 
 def write_rows(
     connection: Connection, rows: dict[str, list[Row]], *, first_load: bool = False
-) -> None:
-    """Make every table hold exactly `rows`, touching only what differs.
+) -> dict[str, TableDiff]:
+    """Make every table hold exactly `rows`, touching only what differs; return what differed.
 
     An empty table is filled through the driver's bulk path. On a first load, which nobody is
-    reading yet, a big one also has its indexes made after its rows (see `_indexes_built_after`:
+    reading yet, a big one also has its indexes made after its rows (see `indexes_built_after`:
     on PostgreSQL that locks the tables its foreign keys reference until the commit).
     """
-    stale: dict[str, list[Row]] = {}
+    diffs: dict[str, TableDiff] = {}
     for name in TABLE_ORDER:
         table = metadata.tables[name]
         if _is_empty(connection, table):
             bulk = first_load and len(rows[name]) >= BULK_ROWS
             _insert_all(connection, table, rows[name], indexes_after=bulk)
-            stale[name] = []
+            diffs[name] = TableDiff(added=rows[name], bulk=True)
         else:
-            stale[name] = _upsert(connection, table, rows[name])
+            diffs[name] = _upsert(connection, table, rows[name])
     for name in reversed(TABLE_ORDER):
         table = metadata.tables[name]
-        for chunk in _chunks(stale[name], 500):
+        keys = [column.name for column in table.primary_key.columns]
+        stale = [{k: row[k] for k in keys} for row in diffs[name].removed]
+        for chunk in _chunks(stale, 500):
             connection.execute(delete(table).where(_key_in(table, chunk)))
+    return diffs
 
 
 def _is_empty(connection: Connection, table: Table) -> bool:
@@ -109,7 +113,7 @@ def _insert_all(
     preparer = connection.dialect.identifier_preparer
     target = f"{preparer.format_table(table)} ({', '.join(preparer.quote(n) for n in names)})"
     driver: Any = connection.connection.driver_connection
-    with _indexes_built_after(connection, table) if indexes_after else nullcontext():
+    with indexes_built_after(connection, table) if indexes_after else nullcontext():
         if connection.dialect.name == "postgresql":
             with driver.cursor() as cursor, cursor.copy(f"COPY {target} FROM STDIN") as copy:
                 for value in values:
@@ -140,7 +144,7 @@ def _driver_values(
 
 
 @contextmanager
-def _indexes_built_after(connection: Connection, table: Table) -> Iterator[None]:
+def indexes_built_after(connection: Connection, table: Table) -> Iterator[None]:
     """Around a bulk insert into an empty table: drop its indexes, then make them again.
 
     Only the plain indexes (and on PostgreSQL the foreign keys, which then check every row in
@@ -200,24 +204,28 @@ def _postgres_index_ddl(connection: Connection, table: Table) -> tuple[list[str]
     return drop, create
 
 
-def _upsert(connection: Connection, table: Table, rows: list[Row]) -> list[Row]:
-    """Insert new rows and update changed ones; return the keys of rows to delete."""
+def _upsert(connection: Connection, table: Table, rows: list[Row]) -> TableDiff:
+    """Insert new rows and update changed ones; the rows to delete are the diff's `removed`."""
     keys = [column.name for column in table.primary_key.columns]
     existing = {
         tuple(row[k] for k in keys): row
         for row in (dict(r._mapping) for r in connection.execute(select(table)))
     }
     wanted = {tuple(row[k] for k in keys): row for row in rows}
-    changed = [row for key, row in wanted.items() if key in existing and existing[key] != row]
+    changed = [
+        (row, [name for name, value in row.items() if old.get(name) != value])
+        for key, row in wanted.items()
+        if (old := existing.get(key)) is not None and old != row
+    ]
     stale = [row for key, row in existing.items() if key not in wanted]
     # Stale rows are deleted last (children first), so they give up their unique values now.
-    _clear_unique_values(connection, table, changed + stale, keys)
-    for row in changed:
+    _clear_unique_values(connection, table, [row for row, _ in changed] + stale, keys)
+    for row, _ in changed:
         connection.execute(update(table).where(*(table.c[k] == row[k] for k in keys)).values(row))
     new = [row for key, row in wanted.items() if key not in existing]
     for chunk in _chunks(new, 500):
         connection.execute(insert(table), chunk)
-    return [{k: row[k] for k in keys} for row in stale]
+    return TableDiff(added=new, removed=stale, changed=changed)
 
 
 def _clear_unique_values(
