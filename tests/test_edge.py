@@ -5,25 +5,20 @@ closed, a connection cap that makes a new client wait a bounded time, no server 
 Each flood is kept just over its limit; the server is started once for the module.
 """
 
-import os
-import shutil
 import socket
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import anyio
 import pytest
 from starlette.types import Message, Receive, Scope, Send
 
-from app.config import PROJECT_ROOT
 from app.http.edge import EdgeLimitMiddleware
-from bench.server import free_port, process_tree_rss_mb, wait_ready
+from bench.server import process_tree_rss_mb
+from tests.helpers.servers import make_serve
 
-INSIGHTS = str(Path(sys.executable).with_name("insights"))
 HEADER_TIMEOUT_S = 2.0
 MAX_HEADER_BYTES = 8192
 MAX_CONNECTIONS = 6
@@ -43,33 +38,13 @@ class Served:
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     """`make serve`'s commands (migrate, seed, serve) with tight edge limits."""
-    folder = tmp_path_factory.mktemp("edge")
-    port = free_port()
-    env = {name: value for name, value in os.environ.items() if name != "BASE_URL"}
-    env.update(
-        DATABASE_URL=f"sqlite:///{folder / 'insights.db'}",
-        PORT=str(port),
+    with make_serve(
+        tmp_path_factory.mktemp("edge"),
         HTTP_HEADER_TIMEOUT_S=str(HEADER_TIMEOUT_S),
         HTTP_MAX_HEADER_BYTES=str(MAX_HEADER_BYTES),
         HTTP_MAX_CONNECTIONS=str(MAX_CONNECTIONS),
-    )
-    for step in ("migrate", "seed"):
-        subprocess.run([INSIGHTS, step], cwd=PROJECT_ROOT, env=env, check=True, capture_output=True)
-    process = subprocess.Popen(
-        [INSIGHTS, "serve"],
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    try:
-        wait_ready(f"http://127.0.0.1:{port}/healthz", process, timeout=60)
+    ) as (port, process):
         yield Served(port, process)
-    finally:
-        process.terminate()
-        process.wait(timeout=15)
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def read_until_closed(connection: socket.socket) -> bytes:

@@ -1,23 +1,16 @@
 """Every URL the service emits comes from one builder, and without BASE_URL it names the address
 the server listens on: `PORT=9000 make serve` links to port 9000, and its links lead back to it."""
 
-import os
 import re
-import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import lxml.html
 import pytest
 
 from app import urls
-from app.config import PROJECT_ROOT, get_settings
-from bench.server import free_port, wait_ready
-
-INSIGHTS = str(Path(sys.executable).with_name("insights"))
+from app.config import get_settings
+from tests.helpers.servers import make_serve
 
 
 @pytest.mark.parametrize(
@@ -73,28 +66,8 @@ def test_path_segments_are_encoded(quote_id: str) -> None:
 @pytest.fixture(scope="module")
 def served_on_another_port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`make serve`'s commands (migrate, seed, serve) with PORT set and BASE_URL unset."""
-    folder = tmp_path_factory.mktemp("port")
-    port = free_port()
-    env = {name: value for name, value in os.environ.items() if name != "BASE_URL"}
-    env.update(DATABASE_URL=f"sqlite:///{folder / 'insights.db'}", PORT=str(port))
-    for step in ("migrate", "seed"):
-        subprocess.run([INSIGHTS, step], cwd=PROJECT_ROOT, env=env, check=True, capture_output=True)
-    process = subprocess.Popen(
-        [INSIGHTS, "serve"],
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_ready(f"{base}/healthz", process)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=15)
-        shutil.rmtree(folder, ignore_errors=True)
+    with make_serve(tmp_path_factory.mktemp("port")) as (port, _):
+        yield f"http://127.0.0.1:{port}"
 
 
 def test_links_of_a_server_on_another_port_lead_back_to_it(served_on_another_port: str) -> None:
