@@ -6,8 +6,10 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 import app.queries.quote_pages as quote_pages
+import app.queries.quotes as quote_queries
 from tests.helpers.api import Json, walk_pages
 from tests.helpers.databases import client_for
 
@@ -414,3 +416,16 @@ def test_every_page_plan_walks_the_same_quotes_as_a_plain_filter(
     walked = walk(client_for(engine), f"{query}&sort={sort}", limit=3)  # its own response cache
     assert ids(walked) == ids(expected)
     assert expected, "a plan with no match proves nothing"
+
+
+@pytest.mark.parametrize("batch", [1, 7, 31, 62, 500])
+def test_batched_reads_yield_every_quote_once_in_report_order(engine: Engine, batch: int) -> None:
+    # Pages and exports read the list by keyset, a batch at a time: each batch goes on from the
+    # last quote's (seq, id), whatever the batch size, so a list longer than one batch is whole.
+    with Session(engine) as session:
+        whole = [quote.id for quote in quote_queries.iter_quotes(session, [], batch=10_000)]
+        walked = [quote.id for quote in quote_queries.iter_quotes(session, [], batch=batch)]
+    streamed = [q.id for part in quote_queries.quote_batches(engine, [], batch=batch) for q in part]
+    assert len(whole) == ALL_QUOTES
+    assert whole == sorted(whole, key=lambda quote_id: int(quote_id.rsplit("q", 1)[1]))
+    assert walked == streamed == whole

@@ -64,6 +64,7 @@ def quote_select() -> Select[Any]:
     """Every column a public quote needs, over QUOTE_JOINS."""
     return select(
         quote.c.id,
+        quote.c.seq,
         quote.c.text,
         quote.c.position,
         quote.c.length,
@@ -204,14 +205,10 @@ def iter_quotes(
     """Every quote meeting `conditions` in report order, fetched a batch at a time by keyset."""
     after: tuple[int, str] | None = None
     while True:
-        statement = quote_select().where(*conditions)
-        if after is not None:
-            statement = statement.where(tuple_(quote.c.seq, quote.c.id) > after)
-        rows = session.execute(statement.order_by(quote.c.seq, quote.c.id).limit(batch)).all()
-        yield from to_quotes(session, rows)
-        if len(rows) < batch:
+        quotes, after = _batch_after(session, conditions, after, batch)
+        yield from quotes
+        if after is None:
             return
-        after = (rows[-1].seq, rows[-1].id)
 
 
 def quote_batches(
@@ -225,15 +222,26 @@ def quote_batches(
     after: tuple[int, str] | None = None
     while True:
         with Session(engine) as session:
-            statement = quote_select().where(*conditions)
-            if after is not None:
-                statement = statement.where(tuple_(quote.c.seq, quote.c.id) > after)
-            rows = session.execute(statement.order_by(quote.c.seq, quote.c.id).limit(batch)).all()
-            quotes = to_quotes(session, rows)
+            quotes, after = _batch_after(session, conditions, after, batch)
         yield quotes
-        if len(rows) < batch:
+        if after is None:
             return
-        after = (rows[-1].seq, rows[-1].id)
+
+
+def _batch_after(
+    session: Session,
+    conditions: list[ColumnElement[bool]],
+    after: tuple[int, str] | None,
+    batch: int,
+) -> tuple[list[schemas.Quote], tuple[int, str] | None]:
+    """The next `batch` quotes past the keyset `after`, and the keyset to go on from (None
+    when this batch is the last)."""
+    statement = quote_select().where(*conditions)
+    if after is not None:
+        statement = statement.where(tuple_(quote.c.seq, quote.c.id) > after)
+    rows = session.execute(statement.order_by(quote.c.seq, quote.c.id).limit(batch)).all()
+    last = (rows[-1].seq, rows[-1].id) if len(rows) == batch else None
+    return to_quotes(session, rows), last
 
 
 def read_quote(session: Session, quote_id: str) -> schemas.Quote | None:
