@@ -52,11 +52,46 @@ class Settings(BaseSettings):
         default=64, ge=1, description="Requests each worker handles at once; more get a 503."
     )
     statement_timeout_ms: int = Field(
-        default=5000, ge=100, description="PostgreSQL statement_timeout for every API query."
+        default=5000,
+        ge=100,
+        le=600_000,
+        description="Time limit of every API query, on PostgreSQL (statement_timeout) and on "
+        "SQLite (a progress handler); a query over it is a 503.",
     )
-    pool_size: int = Field(default=10, ge=1, description="PostgreSQL connection pool size.")
+    pool_size: int = Field(
+        default=10, ge=1, le=1000, description="Database connections per worker, on both backends."
+    )
     pool_timeout_s: float = Field(
-        default=5.0, gt=0, description="Seconds to wait for a pooled connection before a 503."
+        default=5.0,
+        gt=0,
+        le=60,
+        description="Seconds a request waits for a pooled connection before a 503 (both backends).",
+    )
+    max_filter_ids: int = Field(
+        default=30,
+        ge=1,
+        le=350,
+        description="Most ids one request may OR across all its filters; more is a 422.",
+    )
+    max_crosstab_cells: int = Field(
+        default=50_000,
+        ge=1,
+        le=1_000_000,
+        description="Most cells (rows x columns) a cross-tab may have; more is a 422.",
+    )
+    response_cache_max_bytes: int = Field(
+        default=32 * 1024 * 1024,
+        ge=0,
+        le=4 * 1024**3,
+        description="Bytes of whole responses each worker keeps in memory (least recently used "
+        "dropped first); 0 turns the response cache off.",
+    )
+    data_version_wait_ms: int = Field(
+        default=250,
+        ge=1,
+        le=10_000,
+        description="Milliseconds a request waits for the data-version read before the "
+        "response cache goes on with the last version read.",
     )
     cors_allow_origins: list[str] = Field(
         default=["*"], description="Origins allowed by CORS (JSON list); `*` for any."

@@ -6,9 +6,11 @@ refusal reads the same wherever it comes from.
 """
 
 import logging
+import sqlite3
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
+import psycopg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -97,9 +99,14 @@ class InvalidParameter(ApiError):
 
     @classmethod
     def listing(cls, errors: list[dict[str, Any]], note: str = "") -> "InvalidParameter":
-        """A 422 whose detail names where each error is: `Invalid value for: query.limit.`"""
-        where = ", ".join(".".join(map(str, e["loc"][1:])) or str(e["loc"][0]) for e in errors)
-        return cls.from_errors(f"Invalid value for: {where}{f' ({note})' if note else ''}.", errors)
+        """A 422 whose detail names where each error is: `Invalid value for: query.limit.`;
+        an error of the parameters together (a bound on their total) is told as it is."""
+        named = [".".join(map(str, e["loc"][1:])) for e in errors if len(e["loc"]) > 1]
+        whole = [str(e["msg"]) for e in errors if len(e["loc"]) <= 1]
+        parts = [f"{message}." for message in whole]
+        if named:
+            parts.insert(0, f"Invalid value for: {', '.join(named)}{f' ({note})' if note else ''}.")
+        return cls.from_errors(" ".join(parts), errors)
 
 
 class RateLimited(ApiError):
@@ -119,13 +126,31 @@ class UnsupportedFormat(ApiError):
 
 class ServiceUnavailable(ApiError):
     status, title, slug = 503, "Service unavailable", "service-unavailable"
-    description = "The database is unavailable; retry after `Retry-After` seconds."
+    # The one 503 the OpenAPI document lists per route: it stands for TimeLimited too.
+    description = (
+        "The database is unavailable, or the request's query ran past the statement time limit "
+        "(`STATEMENT_TIMEOUT_MS`); retry after `Retry-After` seconds."
+    )
 
     @classmethod
     def database(cls) -> "ServiceUnavailable":
         """The database cannot answer now (down, restarting, or every connection busy)."""
         return cls(
             "The database is unavailable; retry shortly.",
+            headers={"Retry-After": str(RETRY_AFTER_S)},
+        )
+
+
+class TimeLimited(ApiError):
+    status, title, slug = 503, "Service unavailable", "time-limit"
+    description = "The request's query ran past the statement time limit."
+
+    @classmethod
+    def statement(cls) -> "TimeLimited":
+        """A query was cancelled by the time limit: the request asks too much, or the
+        database is slow now."""
+        return cls(
+            "The query ran past the statement time limit; narrow the request or retry shortly.",
             headers={"Retry-After": str(RETRY_AFTER_S)},
         )
 
@@ -215,8 +240,20 @@ async def _invalid_query(request: Request, exc: Exception) -> JSONResponse:
 
 async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
     # No SQL, host names or driver messages go out: only that the database is unreachable.
+    path = request.url.path
+    if _cancelled_by_time_limit(exc):
+        logger.warning("statement time limit on %s", path)
+        return TimeLimited.statement().response(path)
     logger.warning("database unavailable: %s", exc.__class__.__name__)
-    return ServiceUnavailable.database().response(request.url.path)
+    return ServiceUnavailable.database().response(path)
+
+
+def _cancelled_by_time_limit(exc: Exception) -> bool:
+    """Whether PostgreSQL's statement_timeout or SQLite's progress handler stopped the query."""
+    cause = getattr(exc, "orig", None)
+    if isinstance(cause, psycopg.errors.QueryCanceled):
+        return True
+    return isinstance(cause, sqlite3.OperationalError) and str(cause) == "interrupted"
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
 from app.config import get_settings
-from app.db import get_engine
+from app.db import ConnectionSlots, get_engine
 from app.errors import PROBLEM_MEDIA_TYPE, install_error_handlers, openapi_problems
 from app.http.stack import InsightsApp, install_middleware
 from app.routes import (
@@ -49,6 +49,8 @@ def create_app(engine: Engine | None = None) -> FastAPI:
         description=DESCRIPTION,
         docs_url=None,
         redoc_url=None,
+        # A slash redirect's Location would be built from the Host header: none at all.
+        redirect_slashes=False,
         responses=openapi_problems(),
         generate_unique_id_function=lambda route: route.name,
     )
@@ -66,6 +68,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     ):
         app.include_router(router)
     app.state.engine = engine
+    app.state.connection_slots = ConnectionSlots(engine, settings.pool_timeout_s)
     install_error_handlers(app)
     install_middleware(app, settings, engine)
     _mount_docs(app)

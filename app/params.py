@@ -3,7 +3,10 @@
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic_core import PydanticCustomError
+
+from app.config import get_settings
 
 MAX_VALUES = 50  # ids per repeatable filter
 CURSOR_PATTERN = r"^[0-9]{1,15}\.[a-z0-9]+(-[a-z0-9]+)*$"
@@ -64,6 +67,20 @@ class QuoteFilters(BaseModel):
         description='Full-text search over the quote text: words (all required), "quoted '
         'phrases" and prefix* words; operators and punctuation are ignored.',
     )
+
+    @model_validator(mode="after")
+    def _bounded(self) -> "QuoteFilters":
+        # Each OR-ed id is one more index read (and, with tags, one more merged arm): the total
+        # across filters, not each filter's own count, is what a request costs.
+        limit = get_settings().max_filter_ids
+        total = sum(len(values) for values in self.dimensions().values())
+        if total > limit:
+            raise PydanticCustomError(
+                "too_many_ids",
+                "{total} filter ids in all, over the limit of {limit} per request (MAX_FILTER_IDS)",
+                {"total": total, "limit": limit},
+            )
+        return self
 
     def dimensions(self) -> dict[str, list[str]]:
         """The id filters that are set, by dimension."""

@@ -8,7 +8,7 @@ from sqlalchemy import Connection, Engine
 
 import app.models  # noqa: F401  (registers every table on the metadata)
 from app.config import get_settings
-from app.db import make_engine
+from app.db import lift_time_limit, make_engine
 from app.models import metadata
 
 config = context.config
@@ -35,6 +35,7 @@ def run_with(connection: Connection) -> None:
         # only outside a transaction; the keys are checked before it is switched back on.
         connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
         connection.commit()
+        lift_time_limit(connection)  # as PostgreSQL's below: a migration may rewrite a table
     context.configure(
         connection=connection,
         target_metadata=metadata,

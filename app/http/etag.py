@@ -6,16 +6,24 @@ with no invalidation to get wrong.
 """
 
 import hashlib
+from dataclasses import dataclass
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.http.asgi import Buffered, buffer_response, send_not_modified, send_whole
 
-# Set on responses that depend on the data alone; the response cache keeps those, then drops
-# the header. A route that sets its own Cache-Control (a random quote, the quote of the day)
-# varies with more than the data and is never marked.
-CACHEABLE_MARK = "x-insights-cacheable"
+# The scope key under which the response cache asks whether a response depends on the data
+# alone. It travels in the ASGI scope, not in a header, so nothing internal reaches the wire.
+CACHE_HINT = "insights.cache_hint"
+
+
+@dataclass
+class CacheHint:
+    """Set by the tagging layer: whether the response may be kept. A route that sets its own
+    Cache-Control (a random quote, the quote of the day) varies with more than the data."""
+
+    cacheable: bool = False
 
 
 class ETagMiddleware:
@@ -48,7 +56,9 @@ class ETagMiddleware:
         if "cache-control" not in headers:
             # Only the data decides this body: the response cache may keep it.
             headers["Cache-Control"] = self.cache_control
-            headers[CACHEABLE_MARK] = "1"
+            hint = scope.get(CACHE_HINT)
+            if isinstance(hint, CacheHint):
+                hint.cacheable = True
         if matches(etag, Headers(scope=scope).get("if-none-match", "")):
             await send_not_modified(send, headers.raw)
             return

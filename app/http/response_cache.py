@@ -1,33 +1,30 @@
 """A cache of whole responses, keyed on the data version, so a hit never touches a route.
 
 The data changes only when the seeds load, and every response is a function of the data, the
-request line and the Accept header. So a response is stored under (data version, path, query,
-Accept), and each request first reads the version (one indexed single-row read): a reseed
-changes it, and from that request on every old entry is unreachable. Nothing stale is served,
-and there is nothing to invalidate by hand.
+path, the parameters its route reads and the negotiated format. So a response is stored under
+(data version, path, canonical parameters, format; see app.http.cache_key), and each request
+first reads the version (app.http.data_version): a reseed changes it, and from that request on
+every old entry is unreachable. Nothing stale is served, and there is nothing to invalidate.
 
+The cache holds at most `max_bytes` of responses (least recently used go first), and no one
+response larger than an eighth of that, so one costly answer cannot push out all the others.
 Only responses the tagging layer marks as depending on the data alone are stored (see
-app.http.etag); errors and large bodies are not. Exports are never stored: they stream, and a
-stream's whole body would have to be held.
+app.http.etag); errors are not. Exports are never stored: they stream.
 """
 
-import logging
 import threading
-import time
 from collections import OrderedDict
+from typing import Any
 
-from sqlalchemy import Engine, create_engine
-from sqlalchemy.pool import SingletonThreadPool
+from sqlalchemy import Engine
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.http.asgi import Buffered, buffer_response, send_not_modified, send_whole
-from app.http.etag import CACHEABLE_MARK, matches
-from app.queries.meta import read_data_version
+from app.http.cache_key import CacheKey, RouteParameters, cache_key
+from app.http.data_version import DataVersion
+from app.http.etag import CACHE_HINT, CacheHint, matches
 
-logger = logging.getLogger("insights.cache")
-MAX_ENTRIES = 4096
-MAX_BODY_BYTES = 512 * 1024
 # The change history grows with every load, while a data version can come back (a correction
 # reverted): keyed on the version, its pages could be served from before the revert.
 UNCACHED_PATHS = (
@@ -39,46 +36,8 @@ UNCACHED_PATHS = (
     "/v1/change-sets",
     "/feeds/changes",
 )
-
-
-class DataVersion:
-    """Reads the current data version on a connection of its own.
-
-    It runs on the event loop, so it never waits for the API's pool (whose connections may be
-    held by requests that need the loop to finish: a deadlock) and, after a failure, does not
-    try again for a second (the requests go through to the routes, which answer 503).
-    """
-
-    RETRY_AFTER_S = 1.0
-
-    def __init__(self, engine: Engine) -> None:
-        if engine.dialect.name == "sqlite":
-            self.probe = create_engine(
-                engine.url,
-                poolclass=SingletonThreadPool,
-                connect_args={"check_same_thread": False},
-            )
-        else:
-            self.probe = create_engine(
-                engine.url,
-                pool_size=1,
-                max_overflow=0,
-                pool_timeout=0.1,
-                connect_args={"connect_timeout": 1},
-            )
-        self.retry_at = 0.0
-
-    def read(self) -> str | None:
-        """The version, or None when the database cannot say (the request then goes through)."""
-        if time.monotonic() < self.retry_at:
-            return None
-        try:
-            with self.probe.connect() as connection:
-                return read_data_version(connection)
-        except Exception:  # an outage: let the route answer it with its 503
-            logger.debug("data version unavailable", exc_info=True)
-            self.retry_at = time.monotonic() + self.RETRY_AFTER_S
-            return None
+# What an entry costs beyond its body and headers: the key, the dict slot, the objects.
+ENTRY_OVERHEAD_BYTES = 512
 
 
 class ResponseCacheMiddleware:
@@ -87,12 +46,21 @@ class ResponseCacheMiddleware:
     gzip pass nor a hash: both are stored with the body.
     """
 
-    def __init__(self, app: ASGIApp, *, engine: Engine) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        engine: Engine,
+        max_bytes: int,
+        version_wait_s: float,
+        statement_timeout_ms: int,
+    ) -> None:
         self.app = app
-        self.version = DataVersion(engine)
-        self.entries: OrderedDict[tuple[str, ...], Buffered] = OrderedDict()
-        self.lock = threading.Lock()
-        self.current_version: str | None = None
+        self.version = DataVersion(
+            engine, wait_s=version_wait_s, statement_timeout_ms=statement_timeout_ms
+        )
+        self.entries = Entries(max_bytes)
+        self.parameters: RouteParameters | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (
@@ -102,70 +70,87 @@ class ResponseCacheMiddleware:
         ):
             await self.app(scope, receive, send)
             return
-        version = self.version.read()
+        version = await self.version.current()
         if version is None:
             await self.app(scope, receive, send)
             return
         head = scope["method"] == "HEAD"
         headers = Headers(scope=scope)
-        key = _key(version, scope, headers)
-        response = self._get(key)
+        key = cache_key(version, scope, self._parameters(scope).read_by)
+        response = self.entries.get(key)
         if response is None:
-            # Ask for the full body (no If-None-Match; GET for HEAD), to store it.
-            forwarded = [
-                (name, value)
-                for name, value in scope["headers"]
-                if name.lower() != b"if-none-match"
-            ]
-            inner = {**scope, "method": "GET", "headers": forwarded}
-            fetched = await buffer_response(self.app, inner, receive, send, head=head)
-            if fetched is None:
+            response = await self._fetch(key, scope, receive, send, head=head)
+            if response is None:
                 return  # a stream, already sent
-            response, cacheable = _without_mark(fetched)
-            if cacheable:
-                self._put(key, response)
         etag = Headers(raw=response.headers).get("etag")
         if response.status == 200 and etag and matches(etag, headers.get("if-none-match", "")):
             await send_not_modified(send, response.headers)
             return
         await send_whole(send, response, head=head)
 
-    def _get(self, key: tuple[str, ...]) -> Buffered | None:
-        with self.lock:
-            hit = self.entries.get(key)
-            if hit is not None:
-                self.entries.move_to_end(key)
-            return hit
+    async def _fetch(
+        self, key: CacheKey, scope: Scope, receive: Receive, send: Send, *, head: bool
+    ) -> Buffered | None:
+        """The response from the routes, stored when the tagging layer allows it."""
+        # Ask for the full body (no If-None-Match; GET for HEAD), to store it.
+        forwarded = [
+            (name, value) for name, value in scope["headers"] if name.lower() != b"if-none-match"
+        ]
+        hint = CacheHint()
+        inner = {**scope, "method": "GET", "headers": forwarded, CACHE_HINT: hint}
+        response = await buffer_response(self.app, inner, receive, send, head=head)
+        if response is not None and response.status == 200 and hint.cacheable:
+            self.entries.put(key, response)
+        return response
 
-    def _put(self, key: tuple[str, ...], response: Buffered) -> None:
+    def _parameters(self, scope: Scope) -> RouteParameters:
+        """The routes' parameters, read from the app's OpenAPI document on first use (the
+        document is complete only once every route is included)."""
+        if self.parameters is None:
+            app: Any = scope["app"]
+            self.parameters = RouteParameters.of(app.openapi())
+        return self.parameters
+
+
+class Entries:
+    """Responses by key, at most `max_bytes` of them, least recently used evicted first."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.largest = max_bytes // 8
+        self.stored: OrderedDict[CacheKey, tuple[Buffered, int]] = OrderedDict()
+        self.bytes = 0
+        self.version: str | None = None
+        self.lock = threading.Lock()
+
+    def get(self, key: CacheKey) -> Buffered | None:
         with self.lock:
-            if key[0] != self.current_version:
+            hit = self.stored.get(key)
+            if hit is None:
+                return None
+            self.stored.move_to_end(key)
+            return hit[0]
+
+    def put(self, key: CacheKey, response: Buffered) -> None:
+        size = _size(key, response)
+        if size > self.largest:
+            return
+        with self.lock:
+            if key[0] != self.version:
                 # New data: the old entries can never be hit again.
-                self.entries.clear()
-                self.current_version = key[0]
-            self.entries[key] = response
-            while len(self.entries) > MAX_ENTRIES:
-                self.entries.popitem(last=False)
+                self.stored.clear()
+                self.bytes = 0
+                self.version = key[0]
+            if key in self.stored:
+                self.bytes -= self.stored.pop(key)[1]
+            self.stored[key] = (response, size)
+            self.bytes += size
+            while self.bytes > self.max_bytes:
+                _, (_, evicted) = self.stored.popitem(last=False)
+                self.bytes -= evicted
 
 
-def _key(version: str, scope: Scope, headers: Headers) -> tuple[str, ...]:
-    """What a stored response is found by: the data version and what the response depends on."""
-    return (
-        version,
-        scope["path"],
-        scope.get("query_string", b"").decode("latin-1"),
-        headers.get("accept", ""),
-        "gzip" if "gzip" in headers.get("accept-encoding", "") else "",
-    )
-
-
-def _without_mark(response: Buffered) -> tuple[Buffered, bool]:
-    """The response without the tagging layer's mark, and whether the mark allows keeping it."""
-    mark = CACHEABLE_MARK.encode()
-    kept = [(name, value) for name, value in response.headers if name.lower() != mark]
-    cacheable = (
-        response.status == 200
-        and len(kept) < len(response.headers)
-        and len(response.body) <= MAX_BODY_BYTES
-    )
-    return Buffered(response.status, kept, response.body), cacheable
+def _size(key: CacheKey, response: Buffered) -> int:
+    """What keeping `response` under `key` costs, in bytes."""
+    headers = sum(len(name) + len(value) for name, value in response.headers)
+    return len(response.body) + headers + sum(map(len, key)) + ENTRY_OVERHEAD_BYTES

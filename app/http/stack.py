@@ -20,7 +20,6 @@ Exceptions the routes raise become problems in FastAPI's ExceptionMiddleware, in
 """
 
 from fastapi import FastAPI
-from fastapi.middleware.cors import CORSMiddleware
 from sqlalchemy import Engine
 from starlette.middleware import Middleware
 from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES
@@ -28,6 +27,7 @@ from starlette.types import ASGIApp
 
 from app.config import Settings
 from app.http.compression import VaryingGZipMiddleware
+from app.http.cors import ProblemCORSMiddleware
 from app.http.edge import EdgeLimitMiddleware
 from app.http.etag import ETagMiddleware
 from app.http.nul_guard import RejectNulMiddleware
@@ -68,7 +68,7 @@ def install_middleware(app: InsightsApp, settings: Settings, engine: Engine) -> 
     ]
     layers = [
         Middleware(
-            CORSMiddleware,
+            ProblemCORSMiddleware,
             allow_origins=settings.cors_allow_origins,
             allow_credentials=False,
             allow_methods=["GET", "HEAD", "OPTIONS"],
@@ -83,7 +83,7 @@ def install_middleware(app: InsightsApp, settings: Settings, engine: Engine) -> 
         ),
         *_trusted_hosts(settings),
         *_rate_limit(settings),
-        Middleware(ResponseCacheMiddleware, engine=engine),
+        *_response_cache(settings, engine),
         Middleware(
             VaryingGZipMiddleware,
             minimum_size=settings.gzip_min_bytes,
@@ -104,6 +104,20 @@ def _trusted_hosts(settings: Settings) -> list[Middleware]:
         return []
     ProblemTrustedHostMiddleware(_never_called, allowed_hosts=hosts)  # a bad pattern fails now
     return [Middleware(ProblemTrustedHostMiddleware, allowed_hosts=hosts)]
+
+
+def _response_cache(settings: Settings, engine: Engine) -> list[Middleware]:
+    if not settings.response_cache_max_bytes:
+        return []
+    return [
+        Middleware(
+            ResponseCacheMiddleware,
+            engine=engine,
+            max_bytes=settings.response_cache_max_bytes,
+            version_wait_s=settings.data_version_wait_ms / 1000,
+            statement_timeout_ms=settings.statement_timeout_ms,
+        )
+    ]
 
 
 def _rate_limit(settings: Settings) -> list[Middleware]:

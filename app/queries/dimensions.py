@@ -48,6 +48,8 @@ class DimensionSpec:
     key: ColumnElement[Any]
     values: Select[Any] | CompoundSelect[Any]
     needs_tags: bool = False
+    # The report a value belongs to, for the dimensions each report has values of its own of.
+    report_id: ColumnElement[str] | None = None
 
 
 _parent_types = select(stakeholder_type.c.parent_id).where(
@@ -62,6 +64,7 @@ SPECS: dict[Dimension, DimensionSpec] = {
         select(theme.c.id, theme.c.title)
         .join(report, report.c.id == theme.c.report_id)
         .order_by(report.c.published_on.desc(), report.c.id, theme.c.position),
+        report_id=theme.c.report_id,
     ),
     Dimension.stakeholder_type: DimensionSpec(
         DIMENSION_KEYS["stakeholder_type"],
@@ -80,6 +83,7 @@ SPECS: dict[Dimension, DimensionSpec] = {
         select(interview.c.id, interview.c.attribution).order_by(
             interview.c.report_id, interview.c.position
         ),
+        report_id=interview.c.report_id,
     ),
     Dimension.tag: DimensionSpec(
         DIMENSION_KEYS["tag"],
@@ -94,12 +98,16 @@ SPECS: dict[Dimension, DimensionSpec] = {
 }
 
 
-def dimension_values(session: Session, dimension: Dimension) -> list[schemas.DimensionValue]:
-    """Every value of a dimension, in its natural order."""
-    return [
-        schemas.DimensionValue(value=row[0], label=row[1])
-        for row in session.execute(SPECS[dimension].values)
-    ]
+def dimension_values(
+    session: Session, dimension: Dimension, reports: list[str] | None = None
+) -> list[schemas.DimensionValue]:
+    """Every value of a dimension, in its natural order; with `reports`, a theme or an
+    interview only of those reports."""
+    spec = SPECS[dimension]
+    values = spec.values
+    if reports and spec.report_id is not None and isinstance(values, Select):
+        values = values.where(spec.report_id.in_(reports))
+    return [schemas.DimensionValue(value=row[0], label=row[1]) for row in session.execute(values)]
 
 
 def _counted_source(dimensions: list[Dimension]) -> FromClause:
@@ -152,14 +160,18 @@ def facets(
 
 
 def crosstab(
-    session: Session, filters: QuoteFilters, rows: Dimension, cols: Dimension
+    session: Session, filters: QuoteFilters, rows: Dimension, cols: Dimension, max_cells: int
 ) -> schemas.Crosstab:
-    """The matrix of quote counts by two dimensions under the filters, zero cells included."""
+    """The matrix of quote counts by two dimensions under the filters, zero cells included.
+
+    Under a `report` filter, themes and interviews are those of the reports asked for: with a
+    thousand reports, interviews by tags is a matrix per report, not of the whole series. A
+    matrix of more than `max_cells` cells is refused before anything is counted.
+    """
     if rows == cols:
         raise InvalidQuery.of("cols", "rows and cols must be different dimensions.")
     conditions = quote_conditions(session, filters)
-    row_values = dimension_values(session, rows)
-    col_values = dimension_values(session, cols)
+    row_values, col_values = _bounded_values(session, filters, rows, cols, max_cells)
     cells_by_key = count_by(session, conditions, [rows, cols])
     row_counts = count_by(session, conditions, [rows])
     col_counts = count_by(session, conditions, [cols])
@@ -186,6 +198,22 @@ def crosstab(
             ],
         ),
     )
+
+
+def _bounded_values(
+    session: Session, filters: QuoteFilters, rows: Dimension, cols: Dimension, max_cells: int
+) -> tuple[list[schemas.DimensionValue], list[schemas.DimensionValue]]:
+    """The values of the rows and the columns, or InvalidQuery when they make too many cells."""
+    row_values = dimension_values(session, rows, filters.report)
+    col_values = dimension_values(session, cols, filters.report)
+    if len(row_values) * len(col_values) > max_cells:
+        raise InvalidQuery.of(
+            "cols",
+            f"{rows.value} by {cols.value} is {len(row_values)} x {len(col_values)} cells, "
+            f"over the limit of {max_cells} (MAX_CROSSTAB_CELLS); narrow it with `report`.",
+            kind="too_many_cells",
+        )
+    return row_values, col_values
 
 
 def _share(part: int, whole: int) -> float:

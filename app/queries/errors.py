@@ -14,6 +14,6 @@ class InvalidQuery(ValueError):
         self.problems = problems
 
     @classmethod
-    def of(cls, parameter: str, message: str) -> "InvalidQuery":
+    def of(cls, parameter: str, message: str, kind: str = "value_error") -> "InvalidQuery":
         """One parameter's problem, which is also the detail."""
-        return cls(message, [(parameter, message, "value_error")])
+        return cls(message, [(parameter, message, kind)])

@@ -277,6 +277,8 @@ def xml_feed(feed: Feed, *, rss: bool) -> bytes:
     media_type = (FeedFormat.rss if rss else FeedFormat.atom).media_type
 
     markup = _markup(rss=rss)
+    # feedgen names itself and its version by default: nothing about our software stack goes out.
+    generator.generator("Insights API")
     generator.id(feed.id)
     generator.title(markup(feed.title))
     generator.subtitle(markup(feed.subtitle))

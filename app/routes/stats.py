@@ -6,7 +6,9 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from app import schemas
+from app.config import get_settings
 from app.deps import SessionDep
+from app.http.negotiation import preferred_format
 from app.params import CrosstabParams
 from app.queries.dimensions import crosstab
 from app.render.tabular import CSV_MEDIA_TYPE, crosstab_csv
@@ -23,8 +25,8 @@ def get_crosstab(
     session: SessionDep, request: Request, params: Annotated[CrosstabParams, Query()]
 ) -> schemas.Crosstab | Response:
     """Quote counts by two dimensions under any filters; CSV with `Accept: text/csv`."""
-    table = crosstab(session, params, params.rows, params.cols)
-    if _wants_csv(request.headers.get("accept", "")):
+    table = crosstab(session, params, params.rows, params.cols, _max_cells())
+    if preferred_format(request.headers.get("accept", "")) == "text/csv":
         return _csv(table, vary=True)
     return Response(
         table.model_dump_json(), media_type="application/json", headers={"Vary": "Accept"}
@@ -34,18 +36,11 @@ def get_crosstab(
 @router.get("/crosstab.csv", response_class=Response, responses=CSV_RESPONSE)
 def get_crosstab_csv(session: SessionDep, params: Annotated[CrosstabParams, Query()]) -> Response:
     """The cross-tab as CSV, for spreadsheets."""
-    return _csv(crosstab(session, params, params.rows, params.cols), vary=False)
+    return _csv(crosstab(session, params, params.rows, params.cols, _max_cells()), vary=False)
 
 
-def _wants_csv(accept: str) -> bool:
-    """Whether the Accept header prefers CSV to JSON (no q-values: first listed wins)."""
-    types = [part.split(";")[0].strip().lower() for part in accept.split(",")]
-    for media_type in types:
-        if media_type == "text/csv":
-            return True
-        if media_type in ("application/json", "application/*"):
-            return False
-    return False
+def _max_cells() -> int:
+    return get_settings().max_crosstab_cells
 
 
 def _csv(table: schemas.Crosstab, *, vary: bool) -> Response:

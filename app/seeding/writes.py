@@ -25,7 +25,7 @@ from sqlalchemy import (
     update,
 )
 
-from app.db import FTS_PREFIX_TABLE, FTS_TABLE
+from app.db import FTS_PREFIX_TABLE, FTS_TABLE, lift_time_limit
 from app.models import metadata
 from app.queries.fulltext import SEARCH_DOCUMENTS
 from app.seeding.tables import TABLE_ORDER, Row, TableDiff
@@ -59,6 +59,7 @@ def begin_exclusive(connection: Connection) -> None:
     while another load writes.
     """
     if connection.dialect.name == "sqlite":
+        lift_time_limit(connection)
         connection.exec_driver_sql("BEGIN IMMEDIATE")
     else:
         # The API's statement timeout bounds queries, not a COPY of a million rows, the index

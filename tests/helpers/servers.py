@@ -17,11 +17,13 @@ INSIGHTS = str(Path(sys.executable).with_name("insights"))
 
 @contextmanager
 def make_serve(folder: Path, **settings: str) -> Iterator[tuple[int, "subprocess.Popen[bytes]"]]:
-    """`make serve`'s commands on a SQLite database in `folder`, with BASE_URL unset and
-    `settings` in the environment; yields the port and the server process once it is ready."""
+    """`make serve`'s commands on a SQLite database in `folder` (or the DATABASE_URL among
+    `settings`), with BASE_URL unset and `settings` in the environment; yields the port and the
+    server process once it is ready."""
     port = free_port()
     env = {name: value for name, value in os.environ.items() if name != "BASE_URL"}
-    env.update(DATABASE_URL=f"sqlite:///{folder / 'insights.db'}", PORT=str(port), **settings)
+    env.update(DATABASE_URL=f"sqlite:///{folder / 'insights.db'}", PORT=str(port))
+    env.update(settings)
     for step in ("migrate", "seed"):
         subprocess.run([INSIGHTS, step], cwd=PROJECT_ROOT, env=env, check=True, capture_output=True)
     process = subprocess.Popen(
