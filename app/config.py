@@ -134,6 +134,13 @@ class Settings(BaseSettings):
     gzip_min_bytes: int = Field(
         default=1024, ge=0, description="Smallest response body worth compressing with gzip."
     )
+    html_page_quotes: int = Field(
+        default=50,
+        ge=1,
+        le=500,
+        description="Most quotes one HTML page of a layer or theme shows; the rest follow on "
+        "its next pages (`cursor`).",
+    )
 
     @property
     def is_sqlite(self) -> bool:

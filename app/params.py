@@ -112,6 +112,20 @@ class QuoteListParams(QuoteFilters):
     )
 
 
+class PageParams(BaseModel):
+    """Paging of an HTML page of quotes (a layer's, a theme's): where in report order it starts."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    cursor: str | None = Field(
+        default=None,
+        max_length=200,
+        pattern=CURSOR_PATTERN,
+        description="Where the page starts: the `cursor` of the previous page's next link "
+        "(opaque); absent: the first page.",
+    )
+
+
 class CrosstabParams(QuoteFilters):
     """Two dimensions to cross, under the quote list's filters."""
 

@@ -72,14 +72,20 @@ def report(report_id: str) -> str:
     return absolute(f"/reports/{segment(report_id)}")
 
 
-def theme(theme_id: str) -> str:
-    """The page of a theme."""
-    return absolute(f"/themes/{segment(theme_id)}")
+def theme(theme_id: str, cursor: str | None = None) -> str:
+    """The page of a theme: its first page, or the page that starts after `cursor`."""
+    return absolute(f"/themes/{segment(theme_id)}", _page_query(cursor))
 
 
-def layer(layer_id: str) -> str:
-    """The page of a layer."""
-    return absolute(f"/layers/{segment(layer_id)}")
+def layer(layer_id: str, cursor: str | None = None) -> str:
+    """The page of a layer: its first page, or the page that starts after `cursor`."""
+    return absolute(f"/layers/{segment(layer_id)}", _page_query(cursor))
+
+
+def _page_query(cursor: str | None) -> Query | None:
+    """The query of a later page of quotes; the first page has none, so its URL stays the
+    permalink."""
+    return {"cursor": cursor} if cursor is not None else None
 
 
 def embed(quote_id: str) -> str:

@@ -257,6 +257,7 @@ def test_partner_page_shows_the_widget_and_the_card(
     [
         ("/", "iceberg.png"),
         ("/quotes/cgt-2026-q19", "quote-page.png"),
+        ("/layers/a-bit-deeper?cursor=35.cgt-2026-q35", "layer-page-later.png"),
         ("/embed/quotes/cgt-2026-q21?theme=dark", "embed-dark.png"),
         ("/docs", "docs.png"),
     ],

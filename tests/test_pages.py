@@ -1,5 +1,9 @@
-"""HTML pages: the iceberg overview and the quote, theme and layer permalinks, on both backends."""
+"""HTML pages: the iceberg overview and the quote, theme and layer permalinks, on both backends.
+It is long because it holds a test per promise of the pages, and the paging of the layer and
+theme pages, walked by their next links.
+"""
 
+import math
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -8,15 +12,18 @@ import lxml.html
 import pytest
 from fastapi.testclient import TestClient
 from markupsafe import escape
+from pydantic import ValidationError
 from sqlalchemy import Engine
 
 from app import urls
+from app.config import Settings, get_settings
 from app.db import make_engine
 from app.seeding import load_seeds
-from tests.helpers.api import json_at
+from tests.helpers.api import Json, assert_problem, json_at, walk_pages
 from tests.helpers.databases import client_for, migrate
-from tests.helpers.html import JSONLD, jsonld
+from tests.helpers.html import JSONLD, QUOTE_IDS, jsonld, theme_sections, walk_html_pages
 from tests.helpers.seeds import REPORT_DIR, copy_seeds, editing
+from tests.helpers.settings import Configure
 
 BASE = urls.base_url()
 PAGES = ["/", "/quotes/cgt-2026-q07", "/themes/fda-pathways", "/layers/a-bit-deeper"]
@@ -268,3 +275,104 @@ def test_stored_markup_is_escaped_everywhere(hostile_client: TestClient, url: st
         assert "<b onmouseover" in data["creator"]["name"]
         block = response.text.split('<script type="application/ld+json">', 1)[1]
         assert block.index("</script>") == block.index("}</script>") + 1
+
+
+# --- paging: a layer's or theme's quotes, HTML_PAGE_QUOTES at a time ----------------------------
+
+LAYERS = ["tip-of-the-iceberg", "below-the-surface", "a-bit-deeper", "the-fundamentals"]
+PAGED = [("layer", layer_id) for layer_id in LAYERS] + [
+    ("theme", theme_id)
+    for theme_id in ("current-policy-discussions", "fda-pathways", "who-gets-access")
+]
+DEFAULT_PAGE_QUOTES = Settings.model_fields["html_page_quotes"].default
+
+
+def totals(client: TestClient, kind: str, object_id: str) -> str:
+    """What every page of the object says of its size: the catalogue's counts."""
+    found = json_at(client, f"/v1/{kind}s/{object_id}")
+    if kind == "layer":
+        return f"{found['theme_count']} themes, {found['quote_count']} quotes"
+    return f"{found['quote_count']} quote{'s' if found['quote_count'] != 1 else ''}"
+
+
+def assert_sections_follow_the_quotes(pages: list[tuple[str, Any]], quotes: list[Json]) -> None:
+    """Each section of a layer's pages holds one run of its theme's `quotes`; the first section
+    of a page is marked continued exactly when the previous page ended in its theme."""
+    theme_of = {quote["id"]: urls.theme(quote["theme"]["id"]) for quote in quotes}
+    before = None  # the theme of the previous page's last quote
+    for _, doc in pages:
+        sections = theme_sections(doc)
+        for n, (theme_url, continued, quote_ids) in enumerate(sections):
+            assert quote_ids
+            assert {theme_of[q] for q in quote_ids} == {theme_url}
+            assert continued == (n == 0 and before == theme_url)
+            assert n == 0 or sections[n - 1][0] != theme_url, "a run is never split"
+        ids = doc.xpath("//@id")
+        assert len(ids) == len(set(ids))
+        before = theme_of[doc.xpath(QUOTE_IDS)[-1]]
+
+
+@pytest.mark.parametrize("size", [1, 4])
+@pytest.mark.parametrize(("kind", "object_id"), PAGED)
+def test_next_links_walk_every_quote_once_in_report_order(
+    configure: Configure, engine: Engine, kind: str, object_id: str, size: int
+) -> None:
+    configure(html_page_quotes=str(size))
+    client = client_for(engine)
+    expected = walk_pages(client, f"/v1/quotes?{kind}={object_id}&limit=100", max_pages=1)
+    first = getattr(urls, kind)(object_id)
+    pages = walk_html_pages(client, first, max_pages=len(expected))
+    assert [q for _, doc in pages for q in doc.xpath(QUOTE_IDS)] == [q["id"] for q in expected]
+    assert len(pages) == math.ceil(len(expected) / size)
+    said = totals(client, kind, object_id)
+    for n, (url, doc) in enumerate(pages):
+        assert 1 <= len(doc.xpath(QUOTE_IDS)) <= size
+        assert doc.xpath("//link[@rel='canonical']/@href") == [url]
+        assert doc.xpath("//meta[@property='og:url']/@content") == [url]
+        assert doc.xpath("//main//a[@rel='first']/@href") == ([first] if n else [])
+        assert doc.xpath("string(//main//h2)") == said
+    if kind == "layer":
+        assert_sections_follow_the_quotes(pages, expected)
+
+
+def test_a_cursor_past_the_end_is_an_empty_last_page(client: TestClient) -> None:
+    doc = page(client, "/layers/a-bit-deeper?cursor=999999.zzz")
+    assert not doc.xpath(QUOTE_IDS)
+    assert not doc.xpath("//@rel[. = 'next']")
+    assert doc.xpath("//main//a[@rel='first']/@href") == [urls.layer("a-bit-deeper")]
+
+
+BAD_CURSORS = ["", "x", "12", "12.", ".q07", "1.Q07", "1.q 07", "1.q07-", "-1.q07", "1" * 16 + ".q"]
+
+
+@pytest.mark.parametrize("url", ["/layers/a-bit-deeper", "/themes/fda-pathways"])
+@pytest.mark.parametrize("cursor", [*BAD_CURSORS, "1." + "a" * 199])
+def test_a_malformed_cursor_is_a_422_problem(client: TestClient, url: str, cursor: str) -> None:
+    body = assert_problem(client.get(url, params={"cursor": cursor}), 422)
+    assert [error["loc"] for error in body["errors"]] == [["query", "cursor"]]
+
+
+def test_the_default_page_size_bounds_every_page(configure: Configure, crowded: Engine) -> None:
+    configure()
+    client = client_for(crowded)
+    layers = json_at(client, "/v1/layers")["items"]
+    themes = json_at(client, "/v1/themes")["items"]
+    assert min(layer["quote_count"] for layer in layers) > DEFAULT_PAGE_QUOTES
+    assert max(theme["quote_count"] for theme in themes) > DEFAULT_PAGE_QUOTES
+    for kind, found in [("layer", layer) for layer in layers] + [("theme", t) for t in themes]:
+        doc = page(client, f"/{kind}s/{found['id']}")
+        assert len(doc.xpath(QUOTE_IDS)) == min(found["quote_count"], DEFAULT_PAGE_QUOTES)
+        assert bool(doc.xpath("//head/link[@rel='next']")) == (
+            found["quote_count"] > DEFAULT_PAGE_QUOTES
+        )
+    expected = walk_pages(client, f"/v1/quotes?layer={layers[0]['id']}&limit=100", max_pages=10)
+    pages = walk_html_pages(client, urls.layer(layers[0]["id"]), max_pages=20)
+    assert [q for _, doc in pages for q in doc.xpath(QUOTE_IDS)] == [q["id"] for q in expected]
+    assert_sections_follow_the_quotes(pages, expected)
+
+
+@pytest.mark.parametrize("value", ["0", "501", "many"])
+def test_the_page_size_setting_is_bounded(configure: Configure, value: str) -> None:
+    configure(html_page_quotes=value)
+    with pytest.raises(ValidationError, match="html_page_quotes"):
+        get_settings()

@@ -2,7 +2,7 @@
 the server listens on: `PORT=9000 make serve` links to port 9000, and its links lead back to it."""
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import httpx
 import lxml.html
@@ -61,6 +61,16 @@ def test_path_segments_are_encoded(quote_id: str) -> None:
     url = urls.quote(quote_id)
     assert url.startswith(f"{urls.base_url()}/quotes/")
     assert not set(url.removeprefix(f"{urls.base_url()}/quotes/")) & set("/?# é")
+
+
+@pytest.mark.parametrize(("build", "path"), [(urls.layer, "/layers/"), (urls.theme, "/themes/")])
+def test_a_later_page_is_the_permalink_with_its_cursor(
+    build: Callable[[str, str | None], str], path: str
+) -> None:
+    permalink = f"{urls.base_url()}{path}a-bit-deeper"
+    assert build("a-bit-deeper", None) == permalink
+    assert build("a-bit-deeper", "35.cgt-2026-q35") == f"{permalink}?cursor=35.cgt-2026-q35"
+    assert build("a-bit-deeper", "1.a&b=c#d") == f"{permalink}?cursor=1.a%26b%3Dc%23d"
 
 
 @pytest.fixture(scope="module")

@@ -1,21 +1,27 @@
 """HTML pages: the iceberg overview, and a permalink page for every quote, theme and layer.
 
-Server-rendered, no script, inline CSS only; every absolute link comes from the base URL.
+Server-rendered, no script, inline CSS only; every absolute link comes from the base URL. A
+theme's or layer's quotes come a bounded page at a time (HTML_PAGE_QUOTES), from a `cursor` in
+report order, so that no page's cost grows with the number of quotes.
 """
 
 from collections import defaultdict
-from typing import Any
+from collections.abc import Callable
+from itertools import groupby
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
 from app import schemas, urls
+from app.config import get_settings
 from app.deps import ObjectId, SessionDep, found
 from app.errors import NON_JSON_PROBLEMS
-from app.params import QuoteFilters
+from app.params import PageParams, QuoteListParams, decode_cursor
 from app.queries import catalogue
 from app.queries import quotes as quote_queries
+from app.queries.quote_pages import read_quote_page
 from app.render.html import (
     ICEBERG_BANDS,
     WATERLINE_Y,
@@ -28,6 +34,7 @@ from app.render.html import (
 
 router = APIRouter(tags=["pages"], default_response_class=HTMLResponse, responses=NON_JSON_PROBLEMS)
 ALL_QUOTES = "All quotes"
+PageQuery = Annotated[PageParams, Query()]
 
 
 @router.get("/", response_class=HTMLResponse, summary="The iceberg overview page")
@@ -100,51 +107,108 @@ def quote_page(session: SessionDep, quote_id: ObjectId) -> HTMLResponse:
 
 
 @router.get("/themes/{theme_id}", response_class=HTMLResponse, summary="A theme's page")
-def theme_page(session: SessionDep, theme_id: ObjectId) -> HTMLResponse:
-    """A theme's page: its summary and all its quotes (HTML)."""
+def theme_page(session: SessionDep, theme_id: ObjectId, paging: PageQuery) -> HTMLResponse:
+    """A theme's page: its summary and a page of its quotes in report order, with a link to
+    the next page (HTML)."""
     themes = catalogue.read_themes(session, theme_id=theme_id)
     theme = found(themes[0] if themes else None, "theme", theme_id)
+    quotes = _quote_page(session, paging, theme=[theme.id])
     return _page(
         "theme.html",
-        canonical=urls.theme(theme.id),
+        canonical=urls.theme(theme.id, paging.cursor),
         credit=_insights_report(session).credit,
         feeds=feed_links(f"Quotes on {theme.title}", {"theme": theme.id}),
+        pager=_pager(urls.theme, theme.id, paging, quotes.next_cursor),
         theme=theme,
-        quotes=_quotes(session, QuoteFilters(theme=[theme.id])),
+        quotes=quotes.items,
     )
 
 
 @router.get("/layers/{layer_id}", response_class=HTMLResponse, summary="A layer's page")
-def layer_page(session: SessionDep, layer_id: ObjectId) -> HTMLResponse:
-    """A layer's page: its texts, its themes and their quotes (HTML)."""
+def layer_page(session: SessionDep, layer_id: ObjectId, paging: PageQuery) -> HTMLResponse:
+    """A layer's page: its texts, its themes, and a page of its quotes in report order under
+    their themes, with a link to the next page (HTML)."""
     layer = found(catalogue.read_layer(session, layer_id), "layer", layer_id)
-    quotes_by_theme: dict[str, list[schemas.Quote]] = defaultdict(list)
-    for quote in _quotes(session, QuoteFilters(layer=[layer.id])):
-        quotes_by_theme[quote.theme.id].append(quote)
+    quotes = _quote_page(session, paging, layer=[layer.id])
     return _page(
         "layer.html",
-        canonical=urls.layer(layer.id),
+        canonical=urls.layer(layer.id, paging.cursor),
         credit=_insights_report(session).credit,
         feeds=feed_links(f"Quotes in {layer.name}", {"layer": layer.id}),
+        pager=_pager(urls.layer, layer.id, paging, quotes.next_cursor),
         layer=layer,
-        quotes_by_theme=quotes_by_theme,
+        sections=_theme_sections(session, quotes.items, paging),
     )
 
 
 def _page(
-    template: str, *, feeds: list[dict[str, str]] | None = None, **context: Any
+    template: str,
+    *,
+    feeds: list[dict[str, str]] | None = None,
+    pager: dict[str, str | None] | None = None,
+    **context: Any,
 ) -> HTMLResponse:
     """Render a page with the feed discovery links every page carries (all quotes, and any
-    narrower feed the page offers first)."""
+    narrower feed the page offers first), and the links to its other pages, if it has any."""
     feeds = (feeds or []) + feed_links(ALL_QUOTES)
-    return HTMLResponse(render_template(template, feeds=feeds, **context))
+    pager = pager or {"first": None, "next": None}
+    return HTMLResponse(render_template(template, feeds=feeds, pager=pager, **context))
 
 
-def _quotes(session: Session, filters: QuoteFilters) -> list[schemas.Quote]:
-    """Every quote meeting the filters, in report order."""
-    return list(
-        quote_queries.iter_quotes(session, quote_queries.quote_conditions(session, filters))
-    )
+def _quote_page(session: Session, paging: PageParams, **filters: list[str]) -> schemas.QuotePage:
+    """The quotes of one HTML page: the quote list's page, in report order, from the cursor."""
+    params = QuoteListParams.model_validate({**filters, "cursor": paging.cursor})
+    # The page size is the operator's setting (up to 500), not a client's `limit`, so the
+    # API's bound on that parameter (100) is not the one that holds here.
+    size = get_settings().html_page_quotes
+    return read_quote_page(session, params.model_copy(update={"limit": size}))
+
+
+def _pager(
+    url_of: Callable[[str, str | None], str],
+    object_id: str,
+    paging: PageParams,
+    next_cursor: str | None,
+) -> dict[str, str | None]:
+    """The links between the pages of an object: the first page (from a later one), the next."""
+    return {
+        "first": url_of(object_id, None) if paging.cursor is not None else None,
+        "next": url_of(object_id, next_cursor) if next_cursor is not None else None,
+    }
+
+
+def _theme_sections(
+    session: Session, quotes: list[schemas.Quote], paging: PageParams
+) -> list[dict[str, Any]]:
+    """A page's quotes under their themes: one section per run of a theme, in report order.
+
+    A theme cut by the page's start is `continued` (its heading repeats); only a theme's first
+    section on the page is its `#theme-{id}` anchor.
+    """
+    before = _quote_before(session, paging)
+    sections: list[dict[str, Any]] = []
+    anchored: set[str] = set()
+    for theme_id, run in groupby(quotes, key=lambda quote: quote.theme.id):
+        items = list(run)
+        continued = not sections and before is not None and before.theme.id == theme_id
+        sections.append(
+            {
+                "theme": items[0].theme,
+                "quotes": items,
+                "continued": continued,
+                "anchor": theme_id not in anchored,
+            }
+        )
+        anchored.add(theme_id)
+    return sections
+
+
+def _quote_before(session: Session, paging: PageParams) -> schemas.Quote | None:
+    """The quote the page starts after (the previous page's last), if there is one."""
+    if paging.cursor is None:
+        return None
+    _, quote_id = decode_cursor(paging.cursor)
+    return quote_queries.read_quote(session, quote_id)
 
 
 def _insights_report(session: Session) -> schemas.Report:
