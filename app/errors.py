@@ -116,7 +116,10 @@ class RateLimited(ApiError):
 
 class HeadersTooLarge(ApiError):
     status, title, slug = 431, "Request header fields too large", "headers-too-large"
-    description = "The request sent more header fields than the server reads."
+    description = (
+        "The request sent more header fields (`HTTP_MAX_HEADERS`) or more bytes of headers "
+        "(`HTTP_MAX_HEADER_BYTES`) than the server reads."
+    )
 
 
 class UnsupportedFormat(ApiError):
@@ -126,10 +129,12 @@ class UnsupportedFormat(ApiError):
 
 class ServiceUnavailable(ApiError):
     status, title, slug = 503, "Service unavailable", "service-unavailable"
-    # The one 503 the OpenAPI document lists per route: it stands for TimeLimited too.
+    # The one 503 the OpenAPI document lists per route: it stands for TimeLimited and
+    # Overloaded too.
     description = (
-        "The database is unavailable, or the request's query ran past the statement time limit "
-        "(`STATEMENT_TIMEOUT_MS`); retry after `Retry-After` seconds."
+        "The database is unavailable, the request's query ran past the statement time limit "
+        "(`STATEMENT_TIMEOUT_MS`), or this worker is handling as many requests as it may "
+        "(`HTTP_MAX_REQUESTS`); retry after `Retry-After` seconds."
     )
 
     @classmethod
@@ -188,6 +193,7 @@ ROUTE_PROBLEMS: tuple[type[ApiError], ...] = (
     NotFound,
     InvalidParameter,
     RateLimited,
+    HeadersTooLarge,
     ServiceUnavailable,
 )
 

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
-from app.config import get_settings
+from app.config import Settings, get_settings
 from app.db import ConnectionSlots, get_engine
 from app.errors import PROBLEM_MEDIA_TYPE, install_error_handlers, openapi_problems
 from app.http.stack import InsightsApp, install_middleware
@@ -36,6 +36,19 @@ Insights Report: Cell and Gene Therapy Policy* (February 2026): 62 verbatim inte
 Every object has a stable string id. Lists are `{"items": [...], "next_cursor": ...}`; errors
 are RFC 9457 `application/problem+json`.
 """
+# The Limits section of the description: (what is bounded, its setting, the answer over it).
+LIMITS = [
+    ("ids OR-ed across all filters of a request (and 50 per filter)", "MAX_FILTER_IDS", "422"),
+    ("cells (rows × columns) of a cross-tab", "MAX_CROSSTAB_CELLS", "422"),
+    ("quotes on one HTML layer or theme page", "HTML_PAGE_QUOTES", "a next page (`cursor`)"),
+    ("milliseconds a query may run", "STATEMENT_TIMEOUT_MS", "503 `/problems/time-limit`"),
+    ("seconds a request waits for a database connection", "POOL_TIMEOUT_S", "503"),
+    ("header fields of a request", "HTTP_MAX_HEADERS", "431"),
+    ("bytes of request line and headers", "HTTP_MAX_HEADER_BYTES", "431"),
+    ("requests in flight per worker", "HTTP_MAX_REQUESTS", "503 `/problems/overloaded`"),
+    ("requests per client per minute, when limiting is on", "RATE_LIMIT_PER_MINUTE", "429"),
+    ("requests of that budget one export costs", "RATE_LIMIT_EXPORT_COST", "429"),
+]
 DOCS_ASSETS = Path(fastapi_offline.__file__).parent / "static"
 
 
@@ -46,7 +59,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     app = InsightsApp(
         title="Insights API",
         version="1.0.0",
-        description=DESCRIPTION,
+        description=DESCRIPTION + _limits(settings),
         docs_url=None,
         redoc_url=None,
         # A slash redirect's Location would be built from the Host header: none at all.
@@ -74,6 +87,26 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     _mount_docs(app)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
+
+
+def _limits(settings: Settings) -> str:
+    """The Limits section of the API's description, with this server's values."""
+    rows = [
+        f"| {bound} | `{name}` = {getattr(settings, name.lower())} | {over} |"
+        for bound, name, over in LIMITS
+    ]
+    limiting = "on" if settings.rate_limit_enabled else "off"
+    return "\n".join(
+        [
+            "\n## Limits\n",
+            "Every request's cost is bounded; each bound is a setting (see the README's",
+            f"Configuration). This server's values (rate limiting is {limiting}):\n",
+            "| bound | setting | over it |",
+            "| --- | --- | --- |",
+            *rows,
+            "",
+        ]
+    )
 
 
 def _mount_docs(app: FastAPI) -> None:

@@ -231,3 +231,22 @@ def _while_locked(port: int, engine: Engine) -> None:
             holder.rollback()
         waiting.join(timeout=30)
     engine.dispose()
+
+
+def test_the_openapi_document_states_every_bound_with_its_value(
+    engine: Engine, configure: Configure
+) -> None:
+    configure(max_filter_ids="12", max_crosstab_cells="345", statement_timeout_ms="678")
+    document = json_at(client_for(engine), "/openapi.json")
+    description = document["info"]["description"]
+    for row in (
+        "`MAX_FILTER_IDS` = 12 |",
+        "`MAX_CROSSTAB_CELLS` = 345 |",
+        "`STATEMENT_TIMEOUT_MS` = 678 |",
+    ):
+        assert row in description
+    for name in ("HTML_PAGE_QUOTES", "POOL_TIMEOUT_S", "HTTP_MAX_HEADERS", "HTTP_MAX_REQUESTS"):
+        assert f"`{name}` = " in description
+    for path, operations in document["paths"].items():
+        responses = operations["get"]["responses"]
+        assert {"422", "431", "503"} <= set(responses), path
