@@ -15,7 +15,7 @@ from app.queries.tables import (
     layer,
     organisation_type,
     quote,
-    quote_tag,
+    quote_count,
     report,
     report_layer,
     report_section,
@@ -30,6 +30,16 @@ def _count_by(group: ColumnElement[Any], *, via: Select[Any] | None = None) -> A
     """A subquery of (key, n): quotes counted per `group`, joined as `via` says."""
     base = via if via is not None else select(group.label("key"), func.count().label("n"))
     return base.group_by(group).subquery()
+
+
+def _stored_counts(dimension: str) -> Any:
+    """A subquery of (key, n): the quotes per value of `dimension` as the load counted them
+    (`quote_count`), so a catalogue read never counts every quote again."""
+    return (
+        select(quote_count.c.value_id.label("key"), quote_count.c.quotes.label("n"))
+        .where(quote_count.c.dimension == dimension)
+        .subquery()
+    )
 
 
 def _n(column: Any) -> ColumnElement[int]:
@@ -51,7 +61,7 @@ def _section_ref(row: Any) -> schemas.SectionRef:
 
 def read_reports(session: Session, report_id: str | None = None) -> list[schemas.Report]:
     """Reports newest first (then by id), each with its number of quotes."""
-    counts = _count_by(quote.c.report_id)
+    counts = _stored_counts("report")
     statement_ = (
         select(report, _n(counts.c.n).label("quote_count"))
         .outerjoin(counts, counts.c.key == report.c.id)
@@ -139,7 +149,7 @@ def read_report_text(session: Session, report_id: str) -> str | None:
 
 
 def _quotes_per_theme() -> Any:
-    return _count_by(quote.c.theme_id)
+    return _stored_counts("theme")
 
 
 def _newest_texts() -> Any:
@@ -377,7 +387,7 @@ def read_interviews(
 ) -> list[schemas.Interview]:
     """Interviews by report (newest first), each report's in order of first appearance, with
     their role and quote count. Long because each interview names four other objects."""
-    quotes = _count_by(quote.c.interview_id)
+    quotes = _stored_counts("interview")
     statement_ = (
         select(
             interview,
@@ -420,7 +430,7 @@ def read_interviews(
 
 def read_tags(session: Session, tag_id: str | None = None) -> list[schemas.Tag]:
     """Tags by kind and name, each with its quote count."""
-    quotes = _count_by(quote_tag.c.tag_id)
+    quotes = _stored_counts("tag")
     statement_ = (
         select(tag, _n(quotes.c.n).label("quote_count"))
         .outerjoin(quotes, quotes.c.key == tag.c.id)
@@ -457,7 +467,7 @@ def report_counts(session: Session) -> list[schemas.ReportCounts]:
     """Themes, interviews and quotes per report, newest report first."""
     themes = _count_by(theme.c.report_id)
     interviews = _count_by(interview.c.report_id)
-    quotes = _count_by(quote.c.report_id)
+    quotes = _stored_counts("report")
     rows = session.execute(
         select(
             report.c.id,
