@@ -62,17 +62,20 @@ def _section_ref(row: Any) -> schemas.SectionRef:
 def read_reports(session: Session, report_id: str | None = None) -> list[schemas.Report]:
     """Reports newest first (then by id), each with its number of quotes."""
     counts = _stored_counts("report")
+    # Whether a report has a full text, not the text: a report's text may run to megabytes.
+    columns = [c for c in report.c if c.name != "full_text"]
     statement_ = (
-        select(report, _n(counts.c.n).label("quote_count"))
+        select(
+            *columns,
+            report.c.full_text.is_not(None).label("has_full_text"),
+            _n(counts.c.n).label("quote_count"),
+        )
         .outerjoin(counts, counts.c.key == report.c.id)
         .order_by(report.c.published_on.desc(), report.c.id)
     )
     if report_id is not None:
         statement_ = statement_.where(report.c.id == report_id)
-    return [
-        schemas.Report(**row._mapping, has_full_text=row.full_text is not None)
-        for row in session.execute(statement_)
-    ]
+    return [schemas.Report(**row._mapping) for row in session.execute(statement_)]
 
 
 def read_report(session: Session, report_id: str) -> schemas.ReportDetail | None:
