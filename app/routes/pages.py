@@ -89,11 +89,7 @@ def _iceberg(session: Session, report_id: str) -> dict[str, Any]:
 def quote_page(session: SessionDep, quote_id: ObjectId) -> HTMLResponse:
     """A quote's permalink page, with oEmbed discovery, Open Graph and JSON-LD (HTML)."""
     quote = found(quote_queries.read_quote(session, quote_id), "quote", quote_id)
-    report = found(
-        next(iter(catalogue.read_reports(session, quote.report.id)), None),
-        "report",
-        quote.report.id,
-    )
+    report = _report(session, quote.report.id)
     url = urls.quote(quote.id)
     return _page(
         "quote.html",
@@ -116,7 +112,7 @@ def theme_page(session: SessionDep, theme_id: ObjectId, paging: PageQuery) -> HT
     return _page(
         "theme.html",
         canonical=urls.theme(theme.id, paging.cursor),
-        credit=_insights_report(session).credit,
+        credit=_report(session, theme.report.id).credit,
         feeds=feed_links(f"Quotes on {theme.title}", {"theme": theme.id}),
         pager=_pager(urls.theme, theme.id, paging, quotes.next_cursor),
         theme=theme,
@@ -209,6 +205,11 @@ def _quote_before(session: Session, paging: PageParams) -> schemas.Quote | None:
         return None
     _, quote_id = decode_cursor(paging.cursor)
     return quote_queries.read_quote(session, quote_id)
+
+
+def _report(session: Session, report_id: str) -> schemas.Report:
+    """One report, whose credit line a page of its content shows."""
+    return found(next(iter(catalogue.read_reports(session, report_id)), None), "report", report_id)
 
 
 def _insights_report(session: Session) -> schemas.Report:
