@@ -2,17 +2,21 @@
 problem named by file, record and field; a new report's folder that check walks a curator
 through, and that loads once it is filled in."""
 
+import re
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from pydantic import BaseModel
 from sqlalchemy import Engine
 
+from app.config import PROJECT_ROOT
 from app.curation.check import check_tree
 from app.curation.scaffold import ScaffoldError, new_report
 from app.seeding import load_seeds
+from app.seeding.records import DescriptionRecord, MethodologyRecord, ReportRecord
 from tests.helpers.databases import client_for
 from tests.helpers.seeds import REPORT_DIR, SEEDS_DIR, copy_seeds, editing
 
@@ -127,6 +131,13 @@ def test_a_new_reports_scaffold_is_a_checklist(tmp_path: Path) -> None:
         f"{label}, field '{name}': is empty: it needs a value"
         for name in ("title", "publisher", "published_on", "summary", "credit")
     ]
+
+
+@pytest.mark.parametrize("record", [ReportRecord, MethodologyRecord, DescriptionRecord])
+def test_the_report_template_names_every_field(record: type[BaseModel]) -> None:
+    template = (PROJECT_ROOT / "app" / "curation" / "new_report" / "report.yaml").read_text("utf-8")
+    named = set(re.findall(r"(\w+):", template))
+    assert set(record.model_fields) - named == set()
 
 
 def fill_in(seeds: Path) -> None:
