@@ -1,7 +1,7 @@
-"""HTML pages: the iceberg overview and the quote, theme and layer permalinks, on both backends."""
+"""HTML pages: the iceberg overview, the report pages and the quote, theme and layer permalinks, on
+both backends."""
 
 from collections.abc import Iterator
-from typing import Any
 from urllib.parse import quote, urlencode
 
 import lxml.html
@@ -15,25 +15,24 @@ from app.db import make_engine
 from app.seeding import load_seeds
 from tests.helpers.api import json_at
 from tests.helpers.databases import client_for, migrate
-from tests.helpers.html import JSONLD, jsonld
+from tests.helpers.html import JSONLD, jsonld, page
 from tests.helpers.seeds import REPORT_DIR, copy_seeds, editing
 
 BASE = urls.base_url()
-PAGES = ["/", "/quotes/cgt-2026-q07", "/themes/fda-pathways", "/layers/a-bit-deeper"]
+PAGES = [
+    "/",
+    "/quotes/cgt-2026-q07",
+    "/themes/fda-pathways",
+    "/layers/a-bit-deeper",
+    "/reports/cgt-insights-2026",
+    "/reports/cgt-seminar-report-2026",
+]
 FEED_TYPES = {
     "application/atom+xml": f"{BASE}/feeds/quotes.atom",
     "application/rss+xml": f"{BASE}/feeds/quotes.rss",
     "application/feed+json": f"{BASE}/feeds/quotes.json",
 }
 HOSTILE_IDS = ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "nope"]
-
-
-def page(client: TestClient, url: str, **headers: str) -> Any:
-    """The parsed document of an HTML page that answered 200."""
-    response = client.get(url, headers=headers)
-    assert response.status_code == 200, response.text
-    assert response.headers["content-type"] == "text/html; charset=utf-8"
-    return lxml.html.document_fromstring(response.text)
 
 
 def body_of(text: str) -> str:
@@ -255,7 +254,14 @@ def hostile_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestCli
 
 
 @pytest.mark.parametrize(
-    "url", ["/quotes/cgt-2026-q01", "/themes/curative-potential", "/layers/tip-of-the-iceberg", "/"]
+    "url",
+    [
+        "/quotes/cgt-2026-q01",
+        "/themes/curative-potential",
+        "/layers/tip-of-the-iceberg",
+        "/",
+        "/reports/cgt-insights-2026",
+    ],
 )
 def test_stored_markup_is_escaped_everywhere(hostile_client: TestClient, url: str) -> None:
     response = hostile_client.get(url)
