@@ -232,8 +232,8 @@ HOSTILE = "</script><script>alert(1)</script> & <img src=x onerror=alert(2)> \u2
 
 @pytest.fixture(scope="module")
 def hostile_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    """The API over a SQLite copy of the seeds where q01's text, attribution and theme are
-    markup that must stay inert."""
+    """The API over a SQLite copy of the seeds where q01's text, attribution and theme, and the
+    first sponsor, are markup that must stay inert."""
     root = tmp_path_factory.mktemp("hostile")
     seeds = copy_seeds(root / "seeds")
     with editing(seeds, f"{REPORT_DIR}/quotes.yaml") as document:
@@ -241,6 +241,9 @@ def hostile_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestCli
         document["quotes"][0]["text"] = HOSTILE + original
     report_text = seeds / REPORT_DIR / "text.txt"
     report_text.write_text(report_text.read_text().replace(original, HOSTILE + original, 1))
+    report_text.write_text(report_text.read_text().replace("AstraZeneca", HOSTILE, 1))
+    with editing(seeds, f"{REPORT_DIR}/report.yaml") as document:
+        document["report"]["sponsors"][0] = HOSTILE
     for name, key in (("interviews.yaml", "interviews"), ("themes.yaml", "themes")):
         with editing(seeds, f"{REPORT_DIR}/{name}") as data:
             for item in data[key]:
