@@ -1,4 +1,6 @@
 """Table models. They stay inside the API: routes return the read models of `app.schemas`.
+It is long because it holds every table, after the naming convention they all need: the one
+place to read the schema the migrations build.
 
 Every table is keyed by the stable string identifier written in the seed data (`public-payer`,
 `cgt-2026-q07`): it is what partners link to, it never changes across reseeds or backends, and it
@@ -48,6 +50,9 @@ class Report(SQLModel, table=True):
     interview_format: str | None = Field(default=None, max_length=200)
     workshop_count: int | None = None
     workshop_expert_count: int | None = None
+    # Whether the sources give the expert count as approximate ("approximately 45"); the count's
+    # wording is a passage (`report_passage`), this is the curator's reading of it.
+    workshop_expert_count_approximate: bool | None = None
     workshop_period: str | None = Field(default=None, max_length=200)
 
 
@@ -76,6 +81,24 @@ class Statement(SQLModel, table=True):
     position: int
     speaker_name: str = Field(max_length=200)
     speaker_title: str = Field(max_length=300)
+    text: str = Field(sa_type=Text)
+
+
+class ReportPassage(SQLModel, table=True):
+    """A fact of a report stored as a passage of a text, verbatim: a sponsor's name, a caveat of
+    the methodology, a paragraph of the conclusion, what another document says of the report.
+
+    `field` is the report field the passage belongs to (`sponsors`, `caveats`, `conclusion`,
+    ...) and `position` its order there. `source_id` is the report whose full text prints it:
+    the report itself, or another document (the press release's wording of a count).
+    """
+
+    __tablename__ = "report_passage"
+
+    report_id: str = Field(foreign_key="report.id", primary_key=True, max_length=SLUG)
+    field: str = Field(primary_key=True, max_length=40)
+    position: int = Field(primary_key=True)
+    source_id: str = Field(foreign_key="report.id", index=True, max_length=SLUG)
     text: str = Field(sa_type=Text)
 
 

@@ -196,6 +196,28 @@ def test_removing_and_retagging_show_as_removed_and_changed(loaded: Engine, seed
     assert (added["action"], added["url"]) == ("added", None)
 
 
+def test_the_facts_of_a_report_change_under_their_own_names(loaded: Engine, seeds: Path) -> None:
+    """A passage changes the field it belongs to; the flag of the count is a field of its own."""
+    client = client_for(loaded)
+    with editing(seeds, f"{REPORT_DIR}/report.yaml") as document:
+        record = document["report"]
+        record["sponsors"].pop()  # a sponsor dropped
+        record["conclusion"] = record["conclusion"][:1]  # paragraphs dropped
+        record["methodology"]["caveats"].pop()
+        record["methodology"]["workshop_expert_count_approximate"] = False
+    with editing(seeds, "reports/cgt-seminar-report-2026/report.yaml") as document:
+        document["report"]["described_in"] = []
+    assert load_seeds(loaded, seeds).changed
+    assert [(c["type"], c["id"], c["fields"]) for c in change_set(client, 2)] == [
+        (
+            "report",
+            REPORT_ID,
+            ["caveats", "conclusion", "sponsors", "workshop_expert_count_approximate"],
+        ),
+        ("report", "cgt-seminar-report-2026", ["described_in"]),
+    ]
+
+
 def test_the_bulk_path_records_what_the_general_path_does(
     fresh_database_url: str, seeds: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -2,21 +2,26 @@
 problem named by file, record and field; a new report's folder that check walks a curator
 through, and that loads once it is filled in."""
 
+import re
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from pydantic import BaseModel
 from sqlalchemy import Engine
 
+from app.config import PROJECT_ROOT
 from app.curation.check import check_tree
 from app.curation.scaffold import ScaffoldError, new_report
 from app.seeding import load_seeds
+from app.seeding.records import DescriptionRecord, MethodologyRecord, ReportRecord
 from tests.helpers.databases import client_for
 from tests.helpers.seeds import REPORT_DIR, SEEDS_DIR, copy_seeds, editing
 
 NEW_REPORT = "syn-check-2027"  # synthetic: never in seeds/
+SEMINAR_DIR = "reports/cgt-seminar-report-2026"
 # No database is reachable at this URL: check must not need one.
 NO_DATABASE = "postgresql+psycopg://nobody@127.0.0.1:1/none"
 
@@ -61,6 +66,27 @@ def _missing_text(seeds: Path) -> None:
     (seeds / REPORT_DIR / "text.txt").unlink()
 
 
+def _sponsors_reordered(seeds: Path) -> None:
+    with editing(seeds, f"{REPORT_DIR}/report.yaml") as document:
+        document["report"]["sponsors"].reverse()
+
+
+def _conclusion_paraphrased(seeds: Path) -> None:
+    with editing(seeds, f"{REPORT_DIR}/report.yaml") as document:
+        conclusion = document["report"]["conclusion"]
+        conclusion[1] = conclusion[1].replace("Experts highlighted", "Experts stressed")
+
+
+def _count_misprinted(seeds: Path) -> None:
+    with editing(seeds, f"{REPORT_DIR}/report.yaml") as document:
+        document["report"]["methodology"]["workshop_expert_count_text"] = "nearly 40"
+
+
+def _description_from_nowhere(seeds: Path) -> None:
+    with editing(seeds, f"{SEMINAR_DIR}/report.yaml") as document:
+        document["report"]["described_in"][0]["source"] = "no-such-report"
+
+
 @pytest.mark.parametrize(
     ("breaks", "expected"),
     [
@@ -80,8 +106,40 @@ def _missing_text(seeds: Path) -> None:
         (_misspelt_file, f"seeds/{REPORT_DIR}/quote.yaml: not part of a report folder"),
         (_stray_top_file, "seeds/tag.yaml: not part of the seed layout"),
         (_missing_text, "field 'full_text': 'text.txt' is not a readable UTF-8 file"),
+        (
+            _sponsors_reordered,
+            f"seeds/{REPORT_DIR}/report.yaml: record 1 (id 'cgt-insights-2026'), field "
+            "'sponsors': 'Alnylam Pharmaceuticals' is not found verbatim, in order, in the full "
+            "text of 'cgt-insights-2026'",
+        ),
+        (
+            _conclusion_paraphrased,
+            "field 'conclusion': 'While breakthroughs in efficacy capture attention, ...' is not "
+            "found verbatim",
+        ),
+        (
+            _count_misprinted,
+            "field 'methodology': Value error, workshop_expert_count_text 'nearly 40' does not "
+            "print 45",
+        ),
+        (
+            _description_from_nowhere,
+            f"seeds/{SEMINAR_DIR}/report.yaml: record 1 (id 'cgt-seminar-report-2026'), field "
+            "'described_in': unknown report 'no-such-report' as the source",
+        ),
     ],
-    ids=["unknown-theme", "unknown-field", "empty-field", "misspelt-file", "stray-file", "no-text"],
+    ids=[
+        "unknown-theme",
+        "unknown-field",
+        "empty-field",
+        "misspelt-file",
+        "stray-file",
+        "no-text",
+        "sponsors-reordered",
+        "conclusion-paraphrased",
+        "count-misprinted",
+        "description-from-nowhere",
+    ],
 )
 def test_each_problem_is_named_and_fails_the_check(
     tmp_path: Path, breaks: Callable[[Path], None], expected: str
@@ -127,6 +185,13 @@ def test_a_new_reports_scaffold_is_a_checklist(tmp_path: Path) -> None:
         f"{label}, field '{name}': is empty: it needs a value"
         for name in ("title", "publisher", "published_on", "summary", "credit")
     ]
+
+
+@pytest.mark.parametrize("record", [ReportRecord, MethodologyRecord, DescriptionRecord])
+def test_the_report_template_names_every_field(record: type[BaseModel]) -> None:
+    template = (PROJECT_ROOT / "app" / "curation" / "new_report" / "report.yaml").read_text("utf-8")
+    named = set(re.findall(r"(\w+):", template))
+    assert set(record.model_fields) - named == set()
 
 
 def fill_in(seeds: Path) -> None:

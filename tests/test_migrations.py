@@ -1,9 +1,13 @@
 """Migrations on SQLite and PostgreSQL: one head, upgrade, down and up again, no model drift.
+It is long because every revision is upgraded with data in it, and what each kind of revision
+does to data (columns moved, rows added, room made for content only a load writes) is named for
+the comparison.
 
 pytest-alembic's automatic collection crashes on pytest 9, so its tests are imported here (and
 `pytest_alembic_tests_path` in pyproject.toml points at a file that does not exist).
 """
 
+import copy
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -28,7 +32,7 @@ from app.seeding.tables import Row
 from tests.helpers.databases import client_for, migrate
 from tests.helpers.pins import PINNED_REQUESTS, live_answer, mismatches, pin_name, read_pin
 from tests.helpers.seeds import SEEDS_DIR
-from tests.helpers.snapshots import snapshot
+from tests.helpers.snapshots import snapshot, table_columns
 
 __all__ = [
     "test_model_definitions_match_ddl",
@@ -117,6 +121,28 @@ def seed_as_of_now(engine: Engine) -> None:
 # Tables a revision may add rows to (the stored counts of a new dimension); the loader's
 # reload at the end checks they hold exactly what a load writes.
 FILLED_BY_MIGRATIONS = ("quote_count",)
+# Content a revision makes room for that only the seed files hold, so no migration can fill it:
+# a database upgraded past the revision holds none of it until its next load, which writes it.
+# Table -> its columns of that content (None: the whole table).
+LOADED_AFTER_UPGRADING: dict[str, tuple[str, ...] | None] = {
+    # d5b7e9f1a3c6: the facts the reports print (sponsors, caveats, conclusion, ...).
+    "report_passage": None,
+    "report": ("workshop_expert_count_approximate",),
+}
+# The fields of the pinned answers that hold that content, by route prefix: a database upgraded
+# without a reload answers them empty.
+ANSWERED_AFTER_THE_NEXT_LOAD = {
+    "/v1/reports/": (
+        "sponsors",
+        "conclusion",
+        "described_in",
+        "methodology.workshop_expert_count_text",
+        "methodology.workshop_expert_count_approximate",
+        "methodology.workshop_expert_count_source",
+        "methodology.participant_selection",
+        "methodology.caveats",
+    ),
+}
 # A layer's search text while each layer had one report's texts (before many reports).
 ONE_REPORT_LAYER_DOCUMENT = (
     "SELECT id, name || ': ' || heading AS title, "
@@ -182,6 +208,18 @@ def as_one_report_schema(rows: dict[str, list[Row]]) -> dict[str, list[Row]]:
     return old
 
 
+def without(answer: Any, paths: tuple[str, ...]) -> Any:
+    """A copy of a JSON answer without the fields at the dotted `paths`."""
+    answer = copy.deepcopy(answer)
+    for path in paths:
+        *parents, last = path.split(".")
+        node = answer
+        for parent in parents:
+            node = node[parent]
+        del node[last]
+    return answer
+
+
 def test_data_seeded_before_an_upgrade_is_intact_after_it(alembic_engine: Engine) -> None:
     """Every revision after the first: seed at the one before, upgrade, the rows are the same.
 
@@ -191,7 +229,7 @@ def test_data_seeded_before_an_upgrade_is_intact_after_it(alembic_engine: Engine
     from alembic import command
     from alembic.script import ScriptDirectory
 
-    from app.seeding import load_seeds
+    from app.seeding import build_rows, load_seeds, read_all
 
     config = project_alembic_config()
     config.attributes["connection"] = alembic_engine
@@ -216,12 +254,48 @@ def test_data_seeded_before_an_upgrade_is_intact_after_it(alembic_engine: Engine
         for name in FILLED_BY_MIGRATIONS:  # rows may be added (a new dimension's), none lost
             assert set(before.pop(name, [])) <= set(now.pop(name, [])), revision.revision
         assert now == before, revision.revision
-    migrated = snapshot(alembic_engine)
+    kept, loaded_later = split_loaded_after_upgrading(table_columns(alembic_engine))
+    assert_not_loaded_yet(database_snapshot(alembic_engine, loaded_later))
+    migrated = snapshot(alembic_engine, kept)
     assert load_seeds(alembic_engine, SEEDS_DIR).changed is False
     with alembic_engine.begin() as connection:
         connection.execute(text("DELETE FROM dataset_state"))
     assert load_seeds(alembic_engine, SEEDS_DIR).changed is True
-    assert snapshot(alembic_engine) == migrated
+    assert snapshot(alembic_engine, kept) == migrated
+    # What no migration could fill, the load wrote: exactly the rows the seeds make.
+    rows = build_rows(read_all(SEEDS_DIR), SEEDS_DIR)
+    assert database_snapshot(alembic_engine, loaded_later) == {
+        name: sorted(tuple(row[c] for c in names) for row in rows[name])
+        for name, names in loaded_later.items()
+    }
+
+
+def split_loaded_after_upgrading(
+    columns: dict[str, list[str]],
+) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """The columns the migrations keep or fill, and those only a load fills (LOADED_AFTER_
+    UPGRADING, with their table's key)."""
+    kept: dict[str, list[str]] = {}
+    loaded: dict[str, list[str]] = {}
+    for name, names in columns.items():
+        later = LOADED_AFTER_UPGRADING.get(name, ())
+        if later is None:
+            loaded[name] = names
+            continue
+        kept[name] = [c for c in names if c not in later]
+        if later:
+            loaded[name] = [c.name for c in metadata.tables[name].primary_key.columns] + [*later]
+    return kept, loaded
+
+
+def assert_not_loaded_yet(rows: dict[str, list[tuple[Any, ...]]]) -> None:
+    """No row of a table, and nothing in a column, that only a load fills."""
+    for name, values in rows.items():
+        later = LOADED_AFTER_UPGRADING[name]
+        if later is None:
+            assert values == [], name
+        else:
+            assert {row[-len(later) :] for row in values} <= {(None,) * len(later)}, name
 
 
 # The head before the series (one report per database), and so before the pins were taken.
@@ -246,7 +320,8 @@ def test_a_database_from_before_many_reports_answers_as_it_did(
         pinned = read_pin(pin_name(name, url, backend))
         live = live_answer(client, url)
         assert pinned["content_type"] == live["content_type"], url
-        assert mismatches(pinned["answer"], live["answer"]) == [], url
+        later = next((f for r, f in ANSWERED_AFTER_THE_NEXT_LOAD.items() if url.startswith(r)), ())
+        assert mismatches(without(pinned["answer"], later), live["answer"]) == [], url
     # The report filter reads the search rows by rowid: a migrated index must serve it too.
     everything = client.get("/v1/search?q=patient&limit=100").json()["items"]
     assert everything

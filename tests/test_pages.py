@@ -1,6 +1,6 @@
-"""HTML pages: the iceberg overview and the quote, theme and layer permalinks, on both backends.
-It is long because it holds a test per promise of the pages, and the paging of the layer and
-theme pages, walked by their next links.
+"""HTML pages: the iceberg overview, the report pages and the quote, theme and layer permalinks,
+on both backends. It is long because it holds a test per promise of the pages, and the paging
+of the layer and theme pages, walked by their next links.
 """
 
 import math
@@ -21,26 +21,25 @@ from app.db import make_engine
 from app.seeding import load_seeds
 from tests.helpers.api import Json, assert_problem, json_at, walk_pages
 from tests.helpers.databases import client_for, migrate
-from tests.helpers.html import JSONLD, QUOTE_IDS, jsonld, theme_sections, walk_html_pages
+from tests.helpers.html import JSONLD, QUOTE_IDS, jsonld, page, theme_sections, walk_html_pages
 from tests.helpers.seeds import REPORT_DIR, copy_seeds, editing
 from tests.helpers.settings import Configure
 
 BASE = urls.base_url()
-PAGES = ["/", "/quotes/cgt-2026-q07", "/themes/fda-pathways", "/layers/a-bit-deeper"]
+PAGES = [
+    "/",
+    "/quotes/cgt-2026-q07",
+    "/themes/fda-pathways",
+    "/layers/a-bit-deeper",
+    "/reports/cgt-insights-2026",
+    "/reports/cgt-seminar-report-2026",
+]
 FEED_TYPES = {
     "application/atom+xml": f"{BASE}/feeds/quotes.atom",
     "application/rss+xml": f"{BASE}/feeds/quotes.rss",
     "application/feed+json": f"{BASE}/feeds/quotes.json",
 }
 HOSTILE_IDS = ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "nope"]
-
-
-def page(client: TestClient, url: str, **headers: str) -> Any:
-    """The parsed document of an HTML page that answered 200."""
-    response = client.get(url, headers=headers)
-    assert response.status_code == 200, response.text
-    assert response.headers["content-type"] == "text/html; charset=utf-8"
-    return lxml.html.document_fromstring(response.text)
 
 
 def body_of(text: str) -> str:
@@ -240,8 +239,8 @@ HOSTILE = "</script><script>alert(1)</script> & <img src=x onerror=alert(2)> \u2
 
 @pytest.fixture(scope="module")
 def hostile_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    """The API over a SQLite copy of the seeds where q01's text, attribution and theme are
-    markup that must stay inert."""
+    """The API over a SQLite copy of the seeds where q01's text, attribution and theme, and the
+    first sponsor, are markup that must stay inert."""
     root = tmp_path_factory.mktemp("hostile")
     seeds = copy_seeds(root / "seeds")
     with editing(seeds, f"{REPORT_DIR}/quotes.yaml") as document:
@@ -249,6 +248,9 @@ def hostile_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestCli
         document["quotes"][0]["text"] = HOSTILE + original
     report_text = seeds / REPORT_DIR / "text.txt"
     report_text.write_text(report_text.read_text().replace(original, HOSTILE + original, 1))
+    report_text.write_text(report_text.read_text().replace("AstraZeneca", HOSTILE, 1))
+    with editing(seeds, f"{REPORT_DIR}/report.yaml") as document:
+        document["report"]["sponsors"][0] = HOSTILE
     for name, key in (("interviews.yaml", "interviews"), ("themes.yaml", "themes")):
         with editing(seeds, f"{REPORT_DIR}/{name}") as data:
             for item in data[key]:
@@ -262,7 +264,14 @@ def hostile_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestCli
 
 
 @pytest.mark.parametrize(
-    "url", ["/quotes/cgt-2026-q01", "/themes/curative-potential", "/layers/tip-of-the-iceberg", "/"]
+    "url",
+    [
+        "/quotes/cgt-2026-q01",
+        "/themes/curative-potential",
+        "/layers/tip-of-the-iceberg",
+        "/",
+        "/reports/cgt-insights-2026",
+    ],
 )
 def test_stored_markup_is_escaped_everywhere(hostile_client: TestClient, url: str) -> None:
     response = hostile_client.get(url)

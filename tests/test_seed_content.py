@@ -649,6 +649,126 @@ def test_statement_is_verbatim_and_attributed(statement_id: str, press_release_t
 
 
 # --------------------------------------------------------------------------------------------
+# 6b. Facts stored as passages: sponsors, methodology, conclusion, descriptions, counts
+# --------------------------------------------------------------------------------------------
+
+
+def passages(report: Record) -> list[tuple[str, str, str]]:
+    """(field, source report id, text) of every passage a report record stores."""
+    own, methodology = report["id"], report.get("methodology") or {}
+    found = [("sponsors", own, text) for text in report.get("sponsors") or []]
+    found += [("caveats", own, text) for text in methodology.get("caveats") or []]
+    found += [("conclusion", own, text) for text in report.get("conclusion") or []]
+    if methodology.get("participant_selection"):
+        found.append(("participant_selection", own, methodology["participant_selection"]))
+    if methodology.get("workshop_expert_count_text"):
+        source = methodology.get("workshop_expert_count_source") or own
+        found.append(
+            ("workshop_expert_count_text", source, methodology["workshop_expert_count_text"])
+        )
+    found += [("described_in", d["source"], d["text"]) for d in report.get("described_in") or []]
+    return found
+
+
+STORED_PASSAGES: Final = [
+    (report["id"], field, source, text)
+    for report in records("reports")
+    for field, source, text in passages(report)
+]
+
+
+@pytest.mark.parametrize(
+    ("report_id", "field", "source", "text"),
+    STORED_PASSAGES,
+    ids=[f"{r}-{f}-{n}" for n, (r, f, _, _) in enumerate(STORED_PASSAGES, start=1)],
+)
+def test_every_stored_passage_is_verbatim(
+    report_id: str,
+    field: str,
+    source: str,
+    text: str,
+    report_source: str,
+    report_text: str,
+    press_release_text: str,
+) -> None:
+    """In the full text its record stores, and in the source document cleaned by the rules."""
+    stored = (REPORTS_DIR / source / report_record(source)["full_text"]).read_text("utf-8")
+    assert text in stored, (report_id, field)
+    cleaned = {REPORT_ID: report_text, PRESS_RELEASE_ID: press_release_text}[source]
+    assert text in cleaned, (report_id, field)
+    if source == REPORT_ID:  # nothing the cleaning repairs: as the source file prints it
+        assert text in report_source, (report_id, field)
+
+
+def test_the_sponsors_are_section_is_names_in_order(parsed: ParsedReport) -> None:
+    heading, sentence = parsed.blocks["I"]
+    assert heading == "Seminar Sponsors and Supporters"
+    match = re.fullmatch(
+        r"The Alliance for Health Policy recognizes and appreciates (.+) for their support of "
+        r"the Signature Seminar program, which makes this work possible\.",
+        sentence,
+    )
+    assert match, sentence
+    assert report_record(REPORT_ID)["sponsors"] == re.split(r", (?:and )?", match[1])
+
+
+def test_the_conclusion_is_section_ix_paragraph_by_paragraph(parsed: ParsedReport) -> None:
+    *paragraphs, back_cover = parsed.blocks["IX"]
+    assert back_cover == "ALLIANCE\nFOR HEALTH POLICY"
+    assert report_record(REPORT_ID)["conclusion"] == paragraphs
+
+
+def design_and_methods(parsed: ParsedReport) -> str:
+    """The paragraph under section III's "Design and Methods"."""
+    blocks = parsed.blocks["III"]
+    return blocks[blocks.index("Design and Methods") + 1]
+
+
+def test_participant_selection_and_caveats_are_the_methods_sentences(parsed: ParsedReport) -> None:
+    paragraph = design_and_methods(parsed)
+    methodology = report_record(REPORT_ID)["methodology"]
+    assert paragraph.startswith(methodology["participant_selection"] + " ")
+    assert methodology["participant_selection"].startswith("Participants represented")
+    assert "Selection prioritized" in methodology["participant_selection"]
+    caveats = methodology["caveats"]
+    assert caveats[0] == "Findings are qualitative and intended to provide directional insights."
+    assert paragraph.endswith(" " + " ".join(caveats))
+
+
+def test_the_seminar_report_is_described_as_section_iii_does(parsed: ParsedReport) -> None:
+    blocks = parsed.blocks["III"]
+    outcomes = blocks[blocks.index("Outcomes") + 2]
+    [description] = report_record(SEMINAR_REPORT_ID)["described_in"]
+    assert description["source"] == REPORT_ID
+    assert outcomes.startswith(description["text"] + " ")
+    for said in (
+        "outcomes report",
+        "detailed examples and unattributed quotes",
+        "Alliance website",
+    ):
+        assert said in description["text"]
+
+
+def test_the_expert_count_is_the_press_release_bodys_approximate_one(
+    press_release_text: str,
+) -> None:
+    # The body's list of the two reports, one line each; the sub-heading says "nearly 45".
+    bullet = next(
+        line
+        for line in press_release_text.split("\n")
+        if line.strip().startswith("\u2022 Seminar Report:")
+    )
+    assert "convening approximately 45 thought leaders" in bullet
+    for report in records("reports"):
+        methodology = report["methodology"]
+        assert methodology["workshop_expert_count"] == 45, report["id"]
+        assert methodology["workshop_expert_count_text"] == "approximately 45", report["id"]
+        assert methodology["workshop_expert_count_approximate"] is True, report["id"]
+        source = methodology.get("workshop_expert_count_source", report["id"])
+        assert source == PRESS_RELEASE_ID, report["id"]
+
+
+# --------------------------------------------------------------------------------------------
 # 7. Stakeholder taxonomy
 # --------------------------------------------------------------------------------------------
 

@@ -3,6 +3,7 @@ It is long because it holds one short statement per collection, all built on the
 subqueries; a collection whose statements grow moves to a module of its own.
 """
 
+from collections import defaultdict
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, literal, select, union_all
@@ -18,6 +19,7 @@ from app.queries.tables import (
     quote_count,
     report,
     report_layer,
+    report_passage,
     report_section,
     stakeholder_type,
     statement,
@@ -79,7 +81,7 @@ def read_reports(session: Session, report_id: str | None = None) -> list[schemas
 
 
 def read_report(session: Session, report_id: str) -> schemas.ReportDetail | None:
-    """A report with its methodology, sections and statements."""
+    """A report with its methodology, sections, statements and the passages it stores."""
     found = read_reports(session, report_id)
     if not found:
         return None
@@ -100,20 +102,57 @@ def read_report(session: Session, report_id: str) -> schemas.ReportDetail | None
         .where(report.c.companion_of == report_id)
         .order_by(report.c.published_on.desc(), report.c.id)
     ).scalars()
+    passages = _passages(session, report_id)
     return schemas.ReportDetail(
         **found[0].model_dump(),
-        methodology=schemas.Methodology.model_validate(row, from_attributes=True),
+        methodology=_methodology(row, passages, titles),
         sections=[schemas.Section.model_validate(s, from_attributes=True) for s in sections],
         statements=[schemas.Statement.model_validate(s, from_attributes=True) for s in statements],
-        companion_of=(
-            schemas.ReportRef(id=row.companion_of, title=titles[row.companion_of])
-            if row.companion_of
-            else None
-        ),
-        companions=[schemas.ReportRef(id=c, title=titles[c]) for c in companions],
+        companion_of=_ref(row.companion_of, titles) if row.companion_of else None,
+        companions=[_ref(c, titles) for c in companions],
         layers=_report_layers(session, report_id),
         themes=read_themes(session, reports=[report_id]),
+        sponsors=[p.text for p in passages["sponsors"]],
+        conclusion=[p.text for p in passages["conclusion"]],
+        described_in=[
+            schemas.ReportDescription(text=p.text, source=_ref(p.source_id, titles))
+            for p in passages["described_in"]
+        ],
     )
+
+
+def _passages(session: Session, report_id: str) -> defaultdict[str, list[Any]]:
+    """A report's stored passages by the field they belong to, each field's in order."""
+    by_field: defaultdict[str, list[Any]] = defaultdict(list)
+    rows = session.execute(
+        select(report_passage)
+        .where(report_passage.c.report_id == report_id)
+        .order_by(report_passage.c.field, report_passage.c.position)
+    )
+    for row in rows:
+        by_field[row.field].append(row)
+    return by_field
+
+
+def _methodology(
+    row: Any, passages: defaultdict[str, list[Any]], titles: dict[str, str]
+) -> schemas.Methodology:
+    """The report's methodology figures (its columns) and passages."""
+    printed = next(iter(passages["workshop_expert_count_text"]), None)
+    selection = next(iter(passages["participant_selection"]), None)
+    return schemas.Methodology.model_validate(
+        {
+            **row._mapping,
+            "workshop_expert_count_text": printed.text if printed else None,
+            "workshop_expert_count_source": _ref(printed.source_id, titles) if printed else None,
+            "participant_selection": selection.text if selection else None,
+            "caveats": [p.text for p in passages["caveats"]],
+        }
+    )
+
+
+def _ref(report_id: str, titles: dict[str, str]) -> schemas.ReportRef:
+    return schemas.ReportRef(id=report_id, title=titles[report_id])
 
 
 def _report_layers(session: Session, report_id: str) -> list[schemas.ReportLayer]:

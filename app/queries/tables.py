@@ -9,6 +9,7 @@ from app.models import metadata
 report: Table = metadata.tables["report"]
 report_section: Table = metadata.tables["report_section"]
 statement: Table = metadata.tables["statement"]
+report_passage: Table = metadata.tables["report_passage"]
 layer: Table = metadata.tables["layer"]
 report_layer: Table = metadata.tables["report_layer"]
 theme: Table = metadata.tables["theme"]

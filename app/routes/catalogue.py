@@ -26,7 +26,8 @@ def list_reports(session: SessionDep) -> schemas.Page[schemas.Report]:
 
 @router.get("/reports/{report_id}", tags=["reports"], response_model=schemas.ReportDetail)
 def get_report(session: SessionDep, report_id: ObjectId) -> schemas.ReportDetail:
-    """One source document, with methodology, sections and named statements."""
+    """One source document, with methodology, sections and named statements, and the facts it
+    prints as data: sponsors, the methodology's caveats, the conclusion, what others say of it."""
     return found(queries.read_report(session, report_id), "report", report_id)
 
 

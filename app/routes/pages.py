@@ -46,15 +46,21 @@ def home_page(session: SessionDep) -> HTMLResponse:
         "home.html",
         canonical=urls.home(),
         series=catalogue.read_reports(session),
+        show_facts=False,
         **_iceberg(session, report.id),
     )
 
 
 @router.get("/reports/{report_id}", response_class=HTMLResponse, summary="A report's page")
 def report_page(session: SessionDep, report_id: ObjectId) -> HTMLResponse:
-    """A report's own iceberg: its layers, with its themes and counts (HTML)."""
+    """A report's own iceberg (its layers, with its themes and counts), and what it states of
+    itself: sponsors, methodology, conclusion, what others say of it (HTML)."""
     return _page(
-        "home.html", canonical=urls.report(report_id), series=[], **_iceberg(session, report_id)
+        "home.html",
+        canonical=urls.report(report_id),
+        series=[],
+        show_facts=True,
+        **_iceberg(session, report_id),
     )
 
 

@@ -17,7 +17,11 @@ from app.schemas.common import (
 
 
 class Methodology(PublicModel):
-    """How the evidence behind a report was gathered, as the sources state it."""
+    """How the evidence behind a report was gathered, as the sources state it.
+
+    The passages (`workshop_expert_count_text`, `participant_selection`, `caveats`) are verbatim:
+    exactly the characters of the stored full text of the document that prints them.
+    """
 
     interview_count: int | None = Field(description="Number of in-depth interviews.")
     interview_period: str | None = Field(description="When the interviews took place.")
@@ -26,9 +30,39 @@ class Methodology(PublicModel):
     interview_format: str | None = Field(description="Interview format.")
     workshop_count: int | None = Field(description="Number of expert workshops.")
     workshop_expert_count: int | None = Field(
-        description="Approximate number of experts in the workshops."
+        description="Approximate number of experts in the workshops, as a bare number; its "
+        "wording is `workshop_expert_count_text`."
+    )
+    workshop_expert_count_text: str | None = Field(
+        description='The expert count as printed, verbatim (e.g. "approximately 45"); null '
+        "where no source's wording is stored.",
+        examples=["approximately 45"],
+    )
+    workshop_expert_count_approximate: bool | None = Field(
+        description="Whether the source gives the expert count as approximate (true for "
+        '"approximately 45": `workshop_expert_count` is then no exact head count); null where '
+        "unknown."
+    )
+    workshop_expert_count_source: ReportRef | None = Field(
+        description="The document whose text prints `workshop_expert_count_text`: this one or "
+        "another (the press release gives the count its companions repeat); null without a text."
     )
     workshop_period: str | None = Field(description="When the workshops took place.")
+    participant_selection: str | None = Field(
+        description="How the participants were chosen, verbatim from the methodology; null where "
+        "the document does not say."
+    )
+    caveats: list[str] = Field(
+        description="The methodology's own caveats, each verbatim and in the document's order "
+        "(e.g. that the findings are qualitative and directional); empty where it states none."
+    )
+
+
+class ReportDescription(PublicModel):
+    """What another document prints about a report, verbatim."""
+
+    text: str = Field(description="The passage, verbatim from the source's full text.")
+    source: ReportRef = Field(description="The document that prints the passage.")
 
 
 class Statement(PublicModel):
@@ -75,8 +109,8 @@ class ReportLayer(PublicModel):
 
 
 class ReportDetail(Report):
-    """A source document with its methodology, sections, layer texts, themes, companions and
-    named statements."""
+    """A source document with its methodology, sections, layer texts, themes, companions, named
+    statements, and the facts it prints as data: sponsors, conclusion, what others say of it."""
 
     methodology: Methodology = Field(description="How the evidence was gathered.")
     sections: list[Section] = Field(description="Sections with their page ranges.")
@@ -94,6 +128,19 @@ class ReportDetail(Report):
         description="The report's own texts for each layer it uses, from the tip down."
     )
     themes: list["Theme"] = Field(description="The report's themes in its order.")
+    sponsors: list[str] = Field(
+        description="The seminar's sponsors and supporters, each name verbatim as the "
+        "acknowledgments print it, in their order; empty where the document names none.",
+        examples=[["AstraZeneca", "Alnylam Pharmaceuticals", "Eli Lilly and Company"]],
+    )
+    conclusion: list[str] = Field(
+        description="The document's conclusion, verbatim, one item per paragraph in order; empty "
+        "where none is stored."
+    )
+    described_in: list[ReportDescription] = Field(
+        description="What other documents print about this one, verbatim, each with the document "
+        "that prints it (the Insights Report on its companion Seminar Report)."
+    )
 
 
 # --- layers and themes --------------------------------------------------------------------------

@@ -4,8 +4,9 @@ The writes report each table's difference (`TableDiff`); here they become change
 objects (reports, layers, themes, stakeholder and organisation types, interviews, tags, quotes).
 A table that is part of an object (a report's sections, statements and layer texts, a quote's
 tags) changes that object's field of the same name, unless the object itself is added or
-removed. Columns the loader derives (report order, the copies of a theme's layer and an
-interview's types) are no field of their own: the theme or interview records its change.
+removed; a report's passages each change the field they belong to (`sponsors`, `caveats`,
+`conclusion`, ...). Columns the loader derives (report order, the copies of a theme's layer and
+an interview's types) are no field of their own: the theme or interview records its change.
 
 A load that changes nothing records nothing. A table that was empty (every table, on a first
 load) has every row added: those changes are written in one INSERT ... SELECT from the table just
@@ -27,10 +28,12 @@ from app.seeding.writes import BULK_ROWS, indexes_built_after
 
 # The object types, in the order a change set lists them.
 OBJECT_TYPES = tuple(object_type.value for object_type in ObjectType)
-# A table whose rows are part of an object: (the object's type, the column naming it, the field).
-PARTS = {
+# A table whose rows are part of an object: (the object's type, the column naming it, the field;
+# None where each row names its field in its `field` column).
+PARTS: dict[str, tuple[str, str, str | None]] = {
     "report_section": ("report", "report_id", "sections"),
     "statement": ("report", "report_id", "statements"),
+    "report_passage": ("report", "report_id", None),
     "report_layer": ("report", "report_id", "layers"),
     "quote_tag": ("quote", "quote_id", "tags"),
 }
@@ -116,18 +119,18 @@ def object_changes(diffs: dict[str, TableDiff]) -> dict[str, dict[str, ObjectCha
         if diffs[owner].bulk:
             continue  # every owner is new
         changes = objects[owner]
-        for owner_id in _touched(diffs[name], key, DERIVED_COLUMNS.get(name, _NO_COLUMNS)):
-            action, fields = changes.setdefault(owner_id, ("changed", set()))
+        for row in _touched(diffs[name], DERIVED_COLUMNS.get(name, _NO_COLUMNS)):
+            action, fields = changes.setdefault(row[key], ("changed", set()))
             if action == "changed":
-                fields.add(field)
+                fields.add(field or row["field"])
     return objects
 
 
-def _touched(diff: TableDiff, key: str, derived: frozenset[str]) -> Iterator[str]:
-    """The owners of a part table's rows that were added, removed or changed in content."""
+def _touched(diff: TableDiff, derived: frozenset[str]) -> Iterator[Row]:
+    """The rows of a part table that were added, removed or changed in content."""
     for rows in (diff.added, diff.removed):
-        yield from (row[key] for row in rows)
-    yield from (row[key] for row, columns in diff.changed if set(columns) - derived)
+        yield from rows
+    yield from (row for row, columns in diff.changed if set(columns) - derived)
 
 
 def _field(column: str) -> str:

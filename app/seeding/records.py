@@ -60,6 +60,12 @@ class StatementRecord(Record):
 
 
 class MethodologyRecord(Record):
+    """The figures of the methodology, and its own words where a source prints them.
+
+    The passages (`workshop_expert_count_text`, `participant_selection`, `caveats`) are stored
+    verbatim and found in a full text by the loader (`app.seeding.passage_rows`).
+    """
+
     interview_count: int | None = Field(default=None, ge=0)
     interview_period: Line | None = None
     interview_minutes: int | None = Field(default=None, ge=0)
@@ -67,7 +73,44 @@ class MethodologyRecord(Record):
     interview_format: Line | None = None
     workshop_count: int | None = Field(default=None, ge=0)
     workshop_expert_count: int | None = Field(default=None, ge=0)
+    workshop_expert_count_approximate: bool | None = None
+    # The count as printed ("approximately 45"), and the report whose text prints it (default:
+    # this one): the press release gives the count that its companions repeat.
+    workshop_expert_count_text: Line | None = None
+    workshop_expert_count_source: Slug | None = None
     workshop_period: Line | None = None
+    participant_selection: Text | None = None
+    caveats: list[Text] = []
+
+    @model_validator(mode="after")
+    def _count_as_printed(self) -> "MethodologyRecord":
+        count, text = self.workshop_expert_count, self.workshop_expert_count_text
+        qualified = text is not None or self.workshop_expert_count_approximate is not None
+        if count is None and qualified:
+            raise ValueError("workshop_expert_count_text or _approximate without the count")
+        if text is not None and not re.search(rf"(?<!\d){count}(?!\d)", text):
+            raise ValueError(f"workshop_expert_count_text {text!r} does not print {count}")
+        if self.workshop_expert_count_source is not None and text is None:
+            raise ValueError("workshop_expert_count_source without the text it prints")
+        return self
+
+
+# Methodology fields stored as passages, not as columns of the report.
+METHODOLOGY_PASSAGES = frozenset(
+    {
+        "workshop_expert_count_text",
+        "workshop_expert_count_source",
+        "participant_selection",
+        "caveats",
+    }
+)
+
+
+class DescriptionRecord(Record):
+    """What another document prints about this report, verbatim."""
+
+    source: Slug  # the report whose full text prints it
+    text: Text
 
 
 class ReportRecord(Record):
@@ -80,9 +123,13 @@ class ReportRecord(Record):
     summary: Text
     credit: Text
     full_text: str | None = None
+    # The seminar's sponsors, each name as the acknowledgments print it, in their order.
+    sponsors: list[Line] = []
     methodology: MethodologyRecord = MethodologyRecord()
     sections: list[SectionRecord] = []
     statements: list[StatementRecord] = []
+    conclusion: list[Text] = []  # its paragraphs, verbatim, in order
+    described_in: list[DescriptionRecord] = []
 
 
 class LayerRecord(Record):

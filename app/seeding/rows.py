@@ -2,17 +2,20 @@
 of record has its own checks, and they read best side by side.
 
 Problems are collected across all files and records before anything is written, each naming
-its file, record and field; the rows come out keyed by table, in TABLE_ORDER. The quotes, which
-reference everything else, are checked last (`app.seeding.quote_rows`).
+its file, record and field; the rows come out keyed by table, in TABLE_ORDER. A report's passages
+are found in the texts they come from (`app.seeding.passage_rows`); the quotes, which reference
+everything else, are checked last (`app.seeding.quote_rows`).
 """
 
 from pathlib import Path
 from typing import TypeVar, cast
 
 from app.seeding.files import SeedFile
+from app.seeding.passage_rows import passage_rows
 from app.seeding.problems import Problems
 from app.seeding.quote_rows import quote_rows
 from app.seeding.records import (
+    METHODOLOGY_PASSAGES,
     REPORTS_DIR,
     SPECS,
     InterviewRecord,
@@ -61,6 +64,7 @@ def build_rows(files: dict[str, SeedFile], seeds_dir: Path) -> dict[str, list[Ro
 
     rows: dict[str, list[Row]] = {table: [] for table in TABLE_ORDER}
     full_texts = _report_rows(reports, seeds_dir, rows, problems)
+    passage_rows(reports, full_texts, rows, problems)
     _layer_rows(layers, rows, problems)
     _report_layer_rows(_records(files, ReportLayerRecord), rows, problems)
     _theme_rows(themes, rows, problems)
@@ -120,7 +124,7 @@ def _report_rows(
                     "credit",
                 }
             )
-            | report.methodology.model_dump()
+            | report.methodology.model_dump(exclude=set(METHODOLOGY_PASSAGES))
             | {"full_text": full_text}
         )
         numerals: set[str] = set()

@@ -13,6 +13,7 @@ TABLE_ORDER = (
     "report",
     "report_section",
     "statement",
+    "report_passage",
     "layer",
     "report_layer",
     "theme",

@@ -17,6 +17,9 @@ SYNTHETIC_SOURCE = FIXTURE_DIR / "synthetic-report.txt"
 SYNTHETIC_EXPECTED = FIXTURE_DIR / "synthetic-report.expected.yaml"
 # What the draft leaves to a curator in report.yaml.
 CURATED_REPORT_FIELDS = ("title", "publisher", "published_on", "summary", "credit", "methodology")
+# Passages of the methodology that quote the committed report's own text: a draft of another
+# text does not print them, so they are not taken (the figures are).
+OWN_TEXT_PASSAGES = frozenset({"participant_selection", "caveats"})
 
 
 def read_yaml(path: Path) -> Any:
@@ -38,4 +41,8 @@ def resolved(folder: Path, report: dict[str, Any]) -> None:
         document = _without_review(read_yaml(path))
         if path.name == "report.yaml":
             document["report"] |= {k: report[k] for k in CURATED_REPORT_FIELDS if k in report}
+            methodology = document["report"].get("methodology") or {}
+            document["report"]["methodology"] = {
+                k: v for k, v in methodology.items() if k not in OWN_TEXT_PASSAGES
+            }
         path.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), "utf-8")

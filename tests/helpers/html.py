@@ -1,5 +1,5 @@
-"""Reading the HTML the API serves: the JSON-LD block of a page or an embed, and a paged page
-(a layer's, a theme's) walked by its next links."""
+"""Reading the HTML the API serves: a page parsed, the JSON-LD block of a page or an embed,
+and a paged page (a layer's, a theme's) walked by its next links."""
 
 import json
 import re
@@ -57,3 +57,11 @@ def theme_sections(doc: Any) -> list[tuple[str, bool, list[str]]]:
         )
         for section in doc.xpath("//main//section")
     ]
+
+
+def page(client: TestClient, url: str, **headers: str) -> Any:
+    """The parsed document of an HTML page that answered 200."""
+    response = client.get(url, headers=headers)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "text/html; charset=utf-8"
+    return lxml.html.document_fromstring(response.text)
