@@ -19,7 +19,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: help install migrate seed serve lint check-seeds typecheck test format clean loadtest bench
+.PHONY: help install migrate seed serve lint check-seeds typecheck test format clean loadtest bench drill
 
 help: ## List the targets
 	@echo "Usage: make <target>   (e.g. make test PYTEST_ARGS='-k quotes -x')"
@@ -69,6 +69,9 @@ bench: install ## Requests/s and latency beside a ceiling app and Datasette (nee
 
 loadtest: install ## Mixed traffic, 64 connections, 60 s, on PostgreSQL with 2 workers (needs wrk)
 	$(BIN)/python -m bench.loadtest $(LOADTEST_ARGS)
+
+drill: install ## Attack mix beside normal traffic, PostgreSQL, 100k quotes, 2 granian workers (needs wrk; not in make test)
+	$(BIN)/python -m bench.drill $(DRILL_ARGS)
 
 clean: ## Remove .venv, .tools and var/ (the local SQLite database)
 	rm -rf $(VENV) $(TOOLS) var/

@@ -1,4 +1,5 @@
-"""Start the API (or another ASGI app) under uvicorn for a measurement, and stop it."""
+"""Start the API for a measurement, and stop it: as production serves it (`insights serve`,
+granian), or another ASGI app under uvicorn."""
 
 import os
 import socket
@@ -68,6 +69,34 @@ def uvicorn_server(
             process.kill()
 
 
+@contextmanager
+def insights_server(
+    *, workers: int = 1, env: dict[str, str] | None = None, ready_path: str = "/healthz"
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """`insights serve` (granian, the edge bounded by the HTTP_* settings, as `make serve`, the
+    image and compose run it) on a free loopback port; yields the base URL and the process."""
+    port = free_port()
+    settings = {"HOST": "127.0.0.1", "PORT": str(port), "WORKERS": str(workers), **(env or {})}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "app.cli", "serve"],
+        cwd=ROOT,
+        env={**os.environ, **settings},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_ready(base + ready_path, process, timeout=60)
+        yield base, process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
 def wait_ready(url: str, process: subprocess.Popen[bytes], timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -83,7 +112,7 @@ def wait_ready(url: str, process: subprocess.Popen[bytes], timeout: float = 30) 
 
 
 def process_tree_rss_mb(pid: int) -> float:
-    """Resident memory of a process and its children (uvicorn's workers), in MiB."""
+    """Resident memory of a process and its children (the server's workers), in MiB."""
     pids = [pid]
     children = Path(f"/proc/{pid}/task/{pid}/children")
     if children.exists():
