@@ -14,7 +14,7 @@ from app.config import PROJECT_ROOT, get_settings
 from app.curation.check import check_tree
 from app.curation.scaffold import ScaffoldError, new_report
 from app.curation.writing import draft_folder
-from app.db import get_engine
+from app.db import get_engine, lift_time_limit
 from app.queries.errors import InvalidQuery
 from app.queries.exports import qdpx_project
 from app.queries.quotes import check_ids_exist
@@ -156,6 +156,7 @@ def export_qdpx(
 ) -> None:
     """Write the reports as one REFI-QDA project (NVivo, ATLAS.ti, MAXQDA), coded by theme."""
     with Session(get_engine()) as session:
+        lift_time_limit(session.connection())  # the whole series may take longer than a request
         try:
             check_ids_exist(session, {"report": report} if report else {})
         except InvalidQuery as exc:

@@ -23,30 +23,35 @@ FTS_TABLE = "search_fts"
 FTS_PREFIX_TABLE = "search_fts_prefix"
 # SQLite calls the time-limit check every this many virtual-machine steps (about 0.1-1 ms).
 PROGRESS_STEPS = 10_000
+# Within this much of its whole budget, a query is already bounded by the server's own limit.
+NARROW_AFTER_MS = 100
 
 
 def make_engine(database_url: str, settings: Settings | None = None) -> Engine:
-    """An engine configured for the backend: pragmas on SQLite, pool and timeouts on PostgreSQL."""
+    """An engine configured for the backend: pragmas on SQLite, pool and timeouts on both."""
     settings = settings or get_settings()
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
-        return _sqlite_engine(url, settings)
-    return create_engine(
-        url,
-        pool_pre_ping=True,  # a restarted server costs no failed request
-        pool_size=settings.pool_size,
-        max_overflow=0,
-        pool_timeout=settings.pool_timeout_s,
-        connect_args={
-            "connect_timeout": 5,
-            # No JIT: it compiles for tens of milliseconds to save less on these short queries.
-            "options": f"-c statement_timeout={settings.statement_timeout_ms} -c jit=off",
-        },
-    )
+        engine = _sqlite_engine(url, settings)
+    else:
+        engine = create_engine(
+            url,
+            pool_pre_ping=True,  # a restarted server costs no failed request
+            pool_size=settings.pool_size,
+            max_overflow=0,
+            pool_timeout=settings.pool_timeout_s,
+            connect_args={
+                "connect_timeout": 5,
+                # No JIT: it compiles for tens of milliseconds to save less on these short queries.
+                "options": f"-c statement_timeout={settings.statement_timeout_ms} -c jit=off",
+            },
+        )
+    _limit_each_checkout(engine, settings.statement_timeout_ms)
+    return engine
 
 
 def _sqlite_engine(url: URL, settings: Settings) -> Engine:
-    """SQLite with the same pool bounds as PostgreSQL and a statement time limit of its own."""
+    """SQLite with the same pool bounds as PostgreSQL."""
     memory = not url.database or url.database == ":memory:"
     if not memory:
         Path(str(url.database)).parent.mkdir(parents=True, exist_ok=True)
@@ -60,51 +65,77 @@ def _sqlite_engine(url: URL, settings: Settings) -> Engine:
         }
     )
     engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **pool)
-    limit_s = settings.statement_timeout_ms / 1000
+    event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _limit_each_checkout(engine: Engine, limit_ms: int) -> None:
+    """One time budget for all the queries of one checkout of a connection: a request's.
+
+    A request may run several queries (a page, then a facet per dimension), and a limit per
+    query would let it run for several limits. So the budget starts when the request's session
+    takes its connection from the pool. On SQLite a progress handler interrupts whatever runs
+    past it (sqlite3 raises "interrupted"); on PostgreSQL each query after the first is given
+    what is left as its statement_timeout (SET LOCAL: the transaction's end undoes it).
+    """
+    sqlite = engine.dialect.name == "sqlite"
 
     @event.listens_for(engine, "connect")
     def connect(dbapi_connection: Any, record: Any) -> None:
-        _sqlite_pragmas(dbapi_connection, record)
-        time_limit = record.info["time_limit"] = TimeLimit(limit_s)
-        dbapi_connection.set_progress_handler(time_limit.exceeded, PROGRESS_STEPS)
+        budget = record.info["time_limit"] = TimeLimit(limit_ms / 1000)
+        if sqlite:
+            dbapi_connection.set_progress_handler(budget.exceeded, PROGRESS_STEPS)
 
-    @event.listens_for(engine, "before_cursor_execute")
-    def start(connection: Connection, *_: Any) -> None:
-        connection.connection.info["time_limit"].start()
+    @event.listens_for(engine, "checkout")
+    def checkout(_dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        record.info["time_limit"].start()
 
     @event.listens_for(engine, "checkin")
     def checkin(_dbapi_connection: Any, record: Any) -> None:
         if "time_limit" in record.info:
-            record.info["time_limit"].lifted = False
+            record.info["time_limit"].lift()
 
-    return engine
+    if sqlite:
+        return
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def narrow(connection: Connection, cursor: Any, *_: Any) -> None:
+        left_ms = connection.connection.info["time_limit"].left_ms()
+        # The server's own statement_timeout already bounds a query started with the budget
+        # (nearly) whole: only a later one pays the round trip.
+        if left_ms is not None and left_ms < limit_ms - NARROW_AFTER_MS:
+            cursor.connection.execute(f"SET LOCAL statement_timeout = {max(1, left_ms)}")
 
 
 class TimeLimit:
-    """The statement time limit of one SQLite connection, as PostgreSQL's statement_timeout.
-
-    Its progress handler interrupts a statement that runs past the limit (sqlite3 then raises
-    OperationalError "interrupted"); each statement starts the clock again.
-    """
+    """The time budget of one checkout of a connection (see _limit_each_checkout)."""
 
     def __init__(self, limit_s: float) -> None:
         self.limit_s = limit_s
-        self.lifted = False
         self.deadline = math.inf
 
     def start(self) -> None:
-        self.deadline = math.inf if self.lifted else time.monotonic() + self.limit_s
+        self.deadline = time.monotonic() + self.limit_s
+
+    def lift(self) -> None:
+        self.deadline = math.inf
 
     def exceeded(self) -> int:
         return 1 if time.monotonic() > self.deadline else 0
 
+    def left_ms(self) -> int | None:
+        """Milliseconds left; None without a limit."""
+        if self.deadline == math.inf:
+            return None
+        return int((self.deadline - time.monotonic()) * 1000)
+
 
 def lift_time_limit(connection: Connection) -> None:
-    """No time limit on this connection until it goes back to the pool: for a load, whose
-    statements bound themselves (PostgreSQL's loads `SET LOCAL statement_timeout = 0`)."""
-    time_limit = connection.connection.info.get("time_limit")
-    if time_limit is not None:
-        time_limit.lifted = True
+    """No time limit on this connection until it goes back to the pool: for a load or a
+    migration, whose statements may rightly run for minutes, and a command-line export."""
+    budget = connection.connection.info.get("time_limit")
+    if budget is not None:
+        budget.lift()
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -35,7 +35,7 @@ def run_with(connection: Connection) -> None:
         # only outside a transaction; the keys are checked before it is switched back on.
         connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
         connection.commit()
-        lift_time_limit(connection)  # as PostgreSQL's below: a migration may rewrite a table
+    lift_time_limit(connection)  # a migration may rewrite a table: no API time limit
     context.configure(
         connection=connection,
         target_metadata=metadata,

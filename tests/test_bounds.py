@@ -3,7 +3,7 @@ limit on both backends (with loads exempt), no slash redirects, and the small le
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session
 
 from app.config import Settings
@@ -27,6 +28,7 @@ COUNT_TO = text(
     "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < :n) "
     "SELECT count(*) FROM c"
 )
+HANG = 5.0  # only catches a request that the limit did not stop
 SLOW = {"sqlite": (COUNT_TO, {"n": 10**10}), "postgresql": (text("SELECT pg_sleep(30)"), {})}
 
 
@@ -144,25 +146,46 @@ def test_a_load_runs_without_the_time_limit_and_the_pool_gets_it_back(tmp_path: 
     limited.dispose()
 
 
+# Each statement of these routes is quick (well under 300 ms alone); together they run past a
+# 300 ms budget.
+def _statements_then_sleep(backend: str) -> Callable[[OrmSession], None]:
+    last = COUNT_TO.bindparams(n=10**5) if backend == "sqlite" else text("SELECT pg_sleep(0.2)")
+
+    def route(session: OrmSession) -> None:
+        session.execute(text("SELECT 1"))
+        time.sleep(0.4)  # past the budget: what the next statement gets is nothing
+        session.execute(last)
+
+    return route
+
+
+@pytest.mark.parametrize("kind", ["one-long-statement", "short-statements"])
 def test_a_request_past_the_time_limit_is_a_503_problem(
-    backend: str, engine: Engine, configure: Configure
+    backend: str, engine: Engine, configure: Configure, kind: str
 ) -> None:
-    configure(statement_timeout_ms="200")
+    configure(statement_timeout_ms="300")
     limited = make_engine(engine.url.render_as_string(hide_password=False))
     client = client_for(limited)
     assert isinstance(client.app, FastAPI)
     statement, parameters = SLOW[backend]
+    run = (
+        _statements_then_sleep(backend)
+        if kind == "short-statements"
+        else lambda session: session.execute(statement, parameters)
+    )
 
     def slow(session: SessionDep) -> None:
-        session.execute(statement, parameters)
+        run(session)
 
     client.app.add_api_route("/slow", slow)
+    assert client.get("/v1/meta").status_code == 200  # the app built, its pool connected
     started = time.monotonic()
     response = client.get("/slow")
-    assert time.monotonic() - started < 3
+    assert time.monotonic() - started < HANG
     body = assert_problem(response, 503)
     assert body["type"] == "/problems/time-limit"
     assert response.headers["retry-after"]
+    assert client.get("/v1/meta").status_code == 200  # the next request has a budget of its own
     limited.dispose()
 
 

@@ -58,8 +58,8 @@ def begin_exclusive(connection: Connection) -> None:
     needs BEGIN IMMEDIATE: a deferred transaction that reads first cannot upgrade to writing
     while another load writes.
     """
+    lift_time_limit(connection)
     if connection.dialect.name == "sqlite":
-        lift_time_limit(connection)
         connection.exec_driver_sql("BEGIN IMMEDIATE")
     else:
         # The API's statement timeout bounds queries, not a COPY of a million rows, the index
