@@ -27,6 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from app import schemas
+from app.db import own_time_limit
 from app.params import QuoteFilters
 from app.queries.errors import InvalidQuery
 from app.queries.fulltext import (
@@ -221,7 +222,7 @@ def quote_batches(
     """
     after: tuple[int, str] | None = None
     while True:
-        with Session(engine) as session:
+        with own_time_limit(), Session(engine) as session:
             quotes, after = _batch_after(session, conditions, after, batch)
         yield quotes
         if after is None:
