@@ -55,8 +55,8 @@ class Settings(BaseSettings):
         default=5000,
         ge=100,
         le=600_000,
-        description="Time budget of all the queries of one request, on PostgreSQL "
-        "(statement_timeout) and SQLite (a progress handler); over it is a 503.",
+        description="Time limit of every API query, on PostgreSQL (statement_timeout) and on "
+        "SQLite (a progress handler); a query over it is a 503.",
     )
     pool_size: int = Field(
         default=10, ge=1, le=1000, description="Database connections per worker, on both backends."

@@ -4,9 +4,7 @@ import asyncio
 import math
 import time
 import weakref
-from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import AsyncIterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -25,9 +23,6 @@ FTS_TABLE = "search_fts"
 FTS_PREFIX_TABLE = "search_fts_prefix"
 # SQLite calls the time-limit check every this many virtual-machine steps (about 0.1-1 ms).
 PROGRESS_STEPS = 10_000
-# When the request being served must be done with the database (set by get_session): its
-# connection's time budget ends there, so waiting for a connection slot spends it too.
-REQUEST_DEADLINE: ContextVar[float | None] = ContextVar("request_deadline", default=None)
 # Within this much of its whole budget, a query is already bounded by the server's own limit.
 NARROW_AFTER_MS = 100
 
@@ -120,8 +115,7 @@ class TimeLimit:
         self.deadline = math.inf
 
     def start(self) -> None:
-        deadline = REQUEST_DEADLINE.get()
-        self.deadline = deadline if deadline is not None else time.monotonic() + self.limit_s
+        self.deadline = time.monotonic() + self.limit_s
 
     def lift(self) -> None:
         self.deadline = math.inf
@@ -134,17 +128,6 @@ class TimeLimit:
         if self.deadline == math.inf:
             return None
         return int((self.deadline - time.monotonic()) * 1000)
-
-
-@contextmanager
-def own_time_limit() -> Iterator[None]:
-    """Connections taken in this block have a budget of their own, not the request's: each
-    batch of a stream, which lasts as long as its reader takes."""
-    token = REQUEST_DEADLINE.set(None)
-    try:
-        yield
-    finally:
-        REQUEST_DEADLINE.reset(token)
 
 
 def lift_time_limit(connection: Connection) -> None:
@@ -181,11 +164,10 @@ class ConnectionSlots:
     connection at once.
     """
 
-    def __init__(self, engine: Engine, timeout_s: float, budget_s: float) -> None:
+    def __init__(self, engine: Engine, timeout_s: float) -> None:
         size = getattr(engine.pool, "size", None)
         self.count = size() if callable(size) else None  # None: one connection per thread
         self.timeout_s = timeout_s
-        self.budget_s = budget_s
         # A semaphore belongs to one event loop, and a test client may run several.
         self.by_loop: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore]
         self.by_loop = weakref.WeakKeyDictionary()
@@ -217,9 +199,7 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     its thread pool, which is the wait ConnectionSlots exists to avoid. Closing here, on the
     event loop, needs no thread; it costs the loop a rollback on the way back to the pool.
     """
-    slots = request.app.state.connection_slots
-    REQUEST_DEADLINE.set(time.monotonic() + slots.budget_s)
-    slot = await slots.acquire()
+    slot = await request.app.state.connection_slots.acquire()
     try:
         with Session(request.app.state.engine) as session:
             yield session

@@ -81,9 +81,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     ):
         app.include_router(router)
     app.state.engine = engine
-    app.state.connection_slots = ConnectionSlots(
-        engine, settings.pool_timeout_s, settings.statement_timeout_ms / 1000
-    )
+    app.state.connection_slots = ConnectionSlots(engine, settings.pool_timeout_s)
     install_error_handlers(app)
     install_middleware(app, settings, engine)
     _mount_docs(app)

@@ -27,7 +27,6 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from app import schemas
-from app.db import own_time_limit
 from app.params import QuoteFilters
 from app.queries.errors import InvalidQuery
 from app.queries.fulltext import (
@@ -222,7 +221,7 @@ def quote_batches(
     """
     after: tuple[int, str] | None = None
     while True:
-        with own_time_limit(), Session(engine) as session:
+        with Session(engine) as session:
             quotes, after = _batch_after(session, conditions, after, batch)
         yield quotes
         if after is None:
