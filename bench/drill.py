@@ -15,22 +15,19 @@ markdown tables and a PASS/FAIL line per goal; exits 1 when a goal fails.
 """
 
 import argparse
-import os
 import shutil
 import statistics
-import subprocess
 import sys
 import threading
 import time
 from urllib.parse import urlsplit
 
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from app.config import Settings
 from app.seeding.synthetic import generate
 from bench.attack import BIG, EXPORT, JUNK, SLOW, Attack, Sample, by_kind
-from bench.loadtest import ADMIN_URL, MIXED_PATHS
+from bench.loadtest import MIXED_PATHS, fresh_database
 from bench.server import ROOT, insights_server, process_tree_rss_mb
 from bench.wrk import WrkResult, run_wrk
 
@@ -43,25 +40,12 @@ MIB = 1024 * 1024
 SLOW_EXPORT = "/v1/quotes.csv?layer=below-the-surface"
 
 
-def prepare_database(quotes: int) -> str:
+def synthetic_database(quotes: int) -> str:
     """A fresh database holding `quotes` synthetic quotes and the real seed reports."""
     generate(quotes, SEEDS)
     for folder in (ROOT / "seeds" / "reports").iterdir():
         shutil.copytree(folder, SEEDS / "reports" / folder.name)
-    admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)"))
-        connection.execute(text(f"CREATE DATABASE {DATABASE}"))
-    admin.dispose()
-    url = make_url(ADMIN_URL).set(database=DATABASE).render_as_string(hide_password=False)
-    for command in (["migrate"], ["seed", "--seeds-dir", str(SEEDS)]):
-        subprocess.run(
-            [sys.executable, "-m", "app.cli", *command],
-            cwd=ROOT,
-            env={**os.environ, "DATABASE_URL": url},
-            check=True,
-            capture_output=True,
-        )
+    url = fresh_database(DATABASE, SEEDS)
     # As autovacuum would leave it a while after the load: the baseline should not pay for it.
     engine = create_engine(url, isolation_level="AUTOCOMMIT")
     with engine.connect() as connection:
@@ -160,7 +144,7 @@ def main() -> int:
     normal = [path for path in MIXED_PATHS if args.with_export or path != SLOW_EXPORT]
 
     started = time.monotonic()
-    url = prepare_database(args.quotes)
+    url = synthetic_database(args.quotes)
     loaded = time.monotonic() - started
     env = {"DATABASE_URL": url, "RATE_LIMIT_ENABLED": "false"}
     settings = Settings(database_url=url, rate_limit_enabled=False)

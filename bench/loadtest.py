@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -47,17 +48,19 @@ MIXED_PATHS = [
 ]
 
 
-def prepare_database() -> str:
-    """A fresh database, migrated and seeded by the CLI as a deployment would do it."""
+def fresh_database(database: str = DATABASE, seeds_dir: Path | None = None) -> str:
+    """A fresh database, migrated and seeded (from `seeds_dir`, default the shipped seeds) by
+    the CLI as a deployment would do it; its URL."""
     admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)"))
-        connection.execute(text(f"CREATE DATABASE {DATABASE}"))
+        connection.execute(text(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)"))
+        connection.execute(text(f"CREATE DATABASE {database}"))
     admin.dispose()
-    url = make_url(ADMIN_URL).set(database=DATABASE).render_as_string(hide_password=False)
-    for command in ("migrate", "seed"):
+    url = make_url(ADMIN_URL).set(database=database).render_as_string(hide_password=False)
+    seed = ["seed"] if seeds_dir is None else ["seed", "--seeds-dir", str(seeds_dir)]
+    for command in (["migrate"], seed):
         subprocess.run(
-            [sys.executable, "-m", "app.cli", command],
+            [sys.executable, "-m", "app.cli", *command],
             cwd=ROOT,
             env={**os.environ, "DATABASE_URL": url},
             check=True,
@@ -74,7 +77,7 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
 
-    url = prepare_database()
+    url = fresh_database()
     env = {"DATABASE_URL": url, "POOL_SIZE": "20", "RATE_LIMIT_ENABLED": "false"}
     samples: list[float] = []
     with uvicorn_server("app.main:app", workers=args.workers, env=env) as (base, process):

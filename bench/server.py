@@ -31,42 +31,13 @@ def uvicorn_server(
     ready_path: str = "/healthz",
 ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """`uvicorn app` on a free loopback port with the Dockerfile's server settings."""
-    # Long because the command line is spelled out one flag a line.
     port = free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        app,
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--workers",
-        str(workers),
-        "--log-level",
-        "warning",
-    ]
+    command = [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port)]
+    command += ["--workers", str(workers), "--log-level", "warning"]
     if not access_log:
         command.append("--no-access-log")
-    process = subprocess.Popen(
-        command,
-        cwd=ROOT,
-        env={**os.environ, **(env or {})},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_ready(base + ready_path, process)
-        yield base, process
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
+    with _serving(command, port, env or {}, ready_path, timeout=30) as served:
+        yield served
 
 
 @contextmanager
@@ -77,17 +48,27 @@ def insights_server(
     image and compose run it) on a free loopback port; yields the base URL and the process."""
     port = free_port()
     settings = {"HOST": "127.0.0.1", "PORT": str(port), "WORKERS": str(workers), **(env or {})}
+    command = [sys.executable, "-m", "app.cli", "serve"]
+    with _serving(command, port, settings, ready_path, timeout=60) as served:
+        yield served
+
+
+@contextmanager
+def _serving(
+    command: list[str], port: int, env: dict[str, str], ready_path: str, *, timeout: float
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """Run a server `command` listening on `port` until the block ends; wait until it is ready."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "app.cli", "serve"],
+        command,
         cwd=ROOT,
-        env={**os.environ, **settings},
+        env={**os.environ, **env},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_ready(base + ready_path, process, timeout=60)
+        wait_ready(base + ready_path, process, timeout=timeout)
         yield base, process
     finally:
         process.terminate()
