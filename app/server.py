@@ -17,8 +17,11 @@ from app.config import Settings
 APP = "app.main:app"
 
 
-def run_server(settings: Settings, *, host: str, port: int, workers: int) -> None:
-    """Serve the app until interrupted (SIGINT, SIGTERM)."""
+def run_server(
+    settings: Settings, *, host: str, port: int, workers: int, target: str = APP
+) -> None:
+    """Serve the app (or another ASGI app, `module:attribute`, for a benchmark's peers) until
+    interrupted (SIGINT, SIGTERM)."""
     http1 = HTTP1Settings(
         # hyper applies one timer to reading a request's headers and to waiting, idle, for the
         # next request on a kept-alive connection.
@@ -27,7 +30,7 @@ def run_server(settings: Settings, *, host: str, port: int, workers: int) -> Non
         max_buffer_size=settings.http_max_header_bytes,
     )
     server = Granian(
-        APP,
+        target,
         address=host,
         port=port,
         interface=Interfaces.ASGI,

@@ -1,4 +1,4 @@
-"""Datasette's ASGI app over the peer database, for uvicorn (same server settings as ours)."""
+"""Datasette's ASGI app over the peer database, served by bench/serve.py (granian, as ours)."""
 
 import os
 

@@ -14,13 +14,13 @@ import time
 
 import httpx
 
-from bench.server import process_tree_rss_mb, uvicorn_server
+from bench.server import insights_server, process_tree_rss_mb
 
 
 def main() -> int:
     path = sys.argv[1] if len(sys.argv) > 1 else "/v1/quotes.ndjson"
     env = {"DATABASE_URL": os.environ["DATABASE_URL"], "RATE_LIMIT_ENABLED": "false"}
-    with uvicorn_server("app.main:app", env=env) as (base, process):
+    with insights_server(env=env) as (base, process):
         samples: list[float] = [process_tree_rss_mb(process.pid)]
         stop = threading.Event()
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from bench.server import ROOT, process_tree_rss_mb, uvicorn_server
+from bench.server import ROOT, insights_server, process_tree_rss_mb
 from bench.wrk import run_wrk
 
 ADMIN_URL = os.environ.get(
@@ -80,7 +80,7 @@ def main() -> int:
     url = fresh_database()
     env = {"DATABASE_URL": url, "POOL_SIZE": "20", "RATE_LIMIT_ENABLED": "false"}
     samples: list[float] = []
-    with uvicorn_server("app.main:app", workers=args.workers, env=env) as (base, process):
+    with insights_server(workers=args.workers, env=env) as (base, process):
         run_wrk(base, MIXED_PATHS, connections=args.connections, seconds=5)  # warm-up
         stop = threading.Event()
 

@@ -1,5 +1,5 @@
 """Start the API for a measurement, and stop it: as production serves it (`insights serve`,
-granian), or another ASGI app under uvicorn."""
+granian), or a peer or ceiling app on the same server and edge settings (bench/serve.py)."""
 
 import os
 import socket
@@ -22,33 +22,30 @@ def free_port() -> int:
 
 
 @contextmanager
-def uvicorn_server(
-    app: str,
-    *,
-    workers: int = 1,
-    env: dict[str, str] | None = None,
-    access_log: bool = True,
-    ready_path: str = "/healthz",
-) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """`uvicorn app` on a free loopback port with the Dockerfile's server settings."""
-    port = free_port()
-    command = [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port)]
-    command += ["--workers", str(workers), "--log-level", "warning"]
-    if not access_log:
-        command.append("--no-access-log")
-    with _serving(command, port, env or {}, ready_path, timeout=30) as served:
-        yield served
-
-
-@contextmanager
 def insights_server(
     *, workers: int = 1, env: dict[str, str] | None = None, ready_path: str = "/healthz"
 ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """`insights serve` (granian, the edge bounded by the HTTP_* settings, as `make serve`, the
     image and compose run it) on a free loopback port; yields the base URL and the process."""
+    with granian_server(None, workers=workers, env=env, ready_path=ready_path) as served:
+        yield served
+
+
+@contextmanager
+def granian_server(
+    app: str | None,
+    *,
+    workers: int = 1,
+    env: dict[str, str] | None = None,
+    ready_path: str = "/healthz",
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """Another ASGI app (`module:attribute`; None: the API by `insights serve`) on a free
+    loopback port, served as `insights serve` serves the API (bench/serve.py)."""
     port = free_port()
     settings = {"HOST": "127.0.0.1", "PORT": str(port), "WORKERS": str(workers), **(env or {})}
     command = [sys.executable, "-m", "app.cli", "serve"]
+    if app is not None:
+        command = [sys.executable, "-m", "bench.serve", app]
     with _serving(command, port, settings, ready_path, timeout=60) as served:
         yield served
 

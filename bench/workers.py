@@ -10,7 +10,7 @@ import os
 import sys
 
 from bench.run import measure
-from bench.server import uvicorn_server
+from bench.server import insights_server
 
 CASES = (
     ("a page by stakeholder type (a response-cache hit)", "/v1/quotes?stakeholder_type=payer"),
@@ -23,9 +23,9 @@ def main() -> int:
     print("| workers | request | req/s | p50 ms | p99 ms | 5xx |")
     print("| --- | --- | --- | --- | --- | --- |")
     for workers in (1, 2):
-        with uvicorn_server("app.main:app", workers=workers, env=env) as (base, _):
+        with insights_server(workers=workers, env=env) as (base, _):
             for name, path in CASES:
-                result = measure(base, path, 32, 10)
+                result = measure(base, [path], 32, 10)
                 print(
                     f"| {workers} | {name} | {result.rps:.0f} | {result.p50_ms:.1f} | "
                     f"{result.p99_ms:.1f} | {result.status_5xx} |"

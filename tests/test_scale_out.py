@@ -1,6 +1,6 @@
 """Scaling out: several API processes on one PostgreSQL and one Redis behave as one API.
 
-Two "hosts", uvicorn servers on ports of their own (the first with two worker processes), the
+Two "hosts", `insights serve` servers (granian) on ports of their own (the first with two worker processes), the
 way a load balancer would see them: they share one rate-limit budget, serve a reseed from their
 next request on, and open no more database connections than their pools allow. The time
 bounds only catch a hang; speed is measured in `make bench` and `make loadtest`.
@@ -19,7 +19,7 @@ from sqlalchemy import Engine, text
 
 from app.http.rate_limit import KEY_PREFIX
 from app.seeding import load_seeds
-from bench.server import uvicorn_server
+from bench.server import insights_server
 from tests.helpers.databases import new_database_url, seeded_engine
 from tests.helpers.net import unique_address
 from tests.helpers.seeds import REPORT_DIR, SEEDS_DIR, copy_seeds, editing
@@ -52,8 +52,8 @@ def hosts(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> Iterator[
         "POOL_SIZE": str(POOL_SIZE),
     }
     with (
-        uvicorn_server("app.main:app", workers=WORKERS[0], env=env) as (first, _),
-        uvicorn_server("app.main:app", workers=WORKERS[1], env=env) as (second, _),
+        insights_server(workers=WORKERS[0], env=env) as (first, _),
+        insights_server(workers=WORKERS[1], env=env) as (second, _),
     ):
         yield Hosts(engine, engine.url.database or "", [first, second])
     engine.dispose()
