@@ -156,12 +156,12 @@ def get_engine() -> Engine:
 class ConnectionSlots:
     """One slot per pooled connection, awaited on the event loop before a request's session.
 
-    FastAPI runs sync routes, and then the validation of their responses, on a pool of 40
-    threads. Were more requests let in than there are connections, the threads could all be
-    waiting for a connection while the requests holding the connections wait for a thread to
-    validate their response in: nothing moves until the pool timeout, and every one is a 503.
-    Waiting here instead holds no thread, and a request that has a slot always gets a
-    connection at once.
+    The routes run on a pool of 40 threads (app.deps.OneThreadHop), as do a streamed
+    export's batches. Were more requests let in than there are connections, the threads could
+    all be waiting for a connection while the requests holding the connections wait for a
+    thread to go on in: nothing moves until the pool timeout, and every one is a 503. Waiting
+    here instead holds no thread, and a request that has a slot always gets a connection at
+    once.
     """
 
     def __init__(self, engine: Engine, timeout_s: float) -> None:

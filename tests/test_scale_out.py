@@ -1,9 +1,10 @@
 """Scaling out: several API processes on one PostgreSQL and one Redis behave as one API.
 
-Two "hosts", `insights serve` servers (granian) on ports of their own (the first with two worker processes), the
-way a load balancer would see them: they share one rate-limit budget, serve a reseed from their
-next request on, and open no more database connections than their pools allow. The time
-bounds only catch a hang; speed is measured in `make bench` and `make loadtest`.
+Two "hosts", `insights serve` servers (granian) on ports of their own (the first with two
+worker processes), the way a load balancer would see them: they share one rate-limit budget,
+serve a reseed from their next request on, and open no more database connections than their
+pools allow. The time bounds only catch a hang; speed is measured in `make bench` and
+`make loadtest`.
 """
 
 import json

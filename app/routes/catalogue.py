@@ -6,15 +6,15 @@ These lists are short (tens of rows), so each comes whole, in the list envelope,
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from app import schemas
-from app.deps import ObjectId, SessionDep, found
+from app.deps import ObjectId, SessionDep, api_router, found
 from app.params import Filter
 from app.queries import catalogue as queries
 from app.queries.quotes import check_ids_exist
 
-router = APIRouter(prefix="/v1")
+router = api_router(prefix="/v1")
 ReportFilter = Annotated[Filter, Query(description="Report ids (repeatable; OR).")]
 
 

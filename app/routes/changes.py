@@ -2,17 +2,17 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import Query, Request, Response
 
 from app import schemas
-from app.deps import SessionDep, next_link
+from app.deps import SessionDep, api_router, next_link
 from app.params import ChangeListParams, ChangeSetListParams
 from app.queries import changes as queries
 from app.render import change_feed
 from app.render.feeds import FeedFormat
 from app.routes.feeds import xml_responses
 
-router = APIRouter(tags=["changes"])
+router = api_router(tags=["changes"])
 
 
 @router.get("/v1/changes", response_model=schemas.Page[schemas.Change])

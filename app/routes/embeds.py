@@ -3,13 +3,13 @@
 from pathlib import Path
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import Query, Response
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
 from app import urls
 from app.config import get_settings
-from app.deps import ObjectId, SessionDep, found
+from app.deps import ObjectId, SessionDep, api_router, found
 from app.errors import NON_JSON_PROBLEMS, NotFound, UnsupportedFormat, openapi_problems
 from app.queries import catalogue
 from app.queries import quotes as quote_queries
@@ -20,7 +20,7 @@ from app.render.html import (
     render_template,
 )
 
-router = APIRouter(tags=["embeds"])
+router = api_router(tags=["embeds"])
 
 JAVASCRIPT = "application/javascript; charset=utf-8"
 WIDGET_JS = (Path(__file__).resolve().parent.parent / "static" / "widget.js").read_bytes()

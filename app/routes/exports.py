@@ -4,13 +4,13 @@ from collections.abc import Callable, Iterator
 from itertools import chain
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 from fastapi.responses import Response, StreamingResponse
 from sqlalchemy import ColumnElement
 from sqlalchemy.orm import Session
 
 from app import schemas
-from app.deps import SessionDep
+from app.deps import SessionDep, api_router
 from app.errors import NotFound
 from app.params import Filter, QuoteFilters
 from app.queries.exports import qdpx_project
@@ -25,7 +25,7 @@ from app.render.tabular import (
     quote_row,
 )
 
-router = APIRouter(tags=["exports"])
+router = api_router(tags=["exports"])
 ExportedReports = Annotated[
     Filter,
     Query(

@@ -2,11 +2,11 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.orm import Session
 
-from app.deps import SessionDep
+from app.deps import SessionDep, api_router
 from app.errors import NON_JSON_PROBLEMS
 from app.params import QuoteFilters
 from app.queries import catalogue
@@ -14,7 +14,7 @@ from app.queries.quotes import first_quotes
 from app.render import feeds
 from app.render.feeds import FeedFormat, JsonFeed
 
-router = APIRouter(prefix="/feeds", tags=["feeds"])
+router = api_router(prefix="/feeds", tags=["feeds"])
 
 
 class JsonFeedResponse(JSONResponse):

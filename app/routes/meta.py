@@ -1,12 +1,10 @@
 """The data version and health probes."""
 
-from fastapi import APIRouter
-
 from app import schemas
-from app.deps import SessionDep
+from app.deps import SessionDep, api_router
 from app.queries import meta as queries
 
-router = APIRouter(tags=["meta"])
+router = api_router(tags=["meta"])
 
 
 @router.get("/v1/meta", response_model=schemas.Meta)

@@ -10,13 +10,13 @@ from collections.abc import Callable
 from itertools import groupby
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
 from app import schemas, urls
 from app.config import get_settings
-from app.deps import ObjectId, SessionDep, found
+from app.deps import ObjectId, SessionDep, api_router, found
 from app.errors import NON_JSON_PROBLEMS
 from app.params import PageParams, QuoteListParams, decode_cursor
 from app.queries import catalogue
@@ -32,7 +32,9 @@ from app.render.html import (
     render_template,
 )
 
-router = APIRouter(tags=["pages"], default_response_class=HTMLResponse, responses=NON_JSON_PROBLEMS)
+router = api_router(
+    tags=["pages"], default_response_class=HTMLResponse, responses=NON_JSON_PROBLEMS
+)
 ALL_QUOTES = "All quotes"
 PageQuery = Annotated[PageParams, Query()]
 

@@ -3,16 +3,16 @@
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import Query, Request, Response
 
 from app import schemas
-from app.deps import ObjectId, SessionDep, found, next_link
+from app.deps import ObjectId, SessionDep, api_router, found, next_link
 from app.errors import NotFound
 from app.params import QuoteFilters, QuoteListParams
 from app.queries import quotes as queries
 from app.queries.quote_pages import read_quote_page
 
-router = APIRouter(prefix="/v1/quotes", tags=["quotes"])
+router = api_router(prefix="/v1/quotes", tags=["quotes"])
 
 
 @router.get("", response_model=schemas.QuotePage)

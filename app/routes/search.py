@@ -3,15 +3,15 @@
 from dataclasses import asdict
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import Query, Request, Response
 from pydantic import BaseModel, Field
 
 from app import schemas, urls
-from app.deps import SessionDep, next_link
+from app.deps import SessionDep, api_router, next_link
 from app.params import Filter
 from app.queries.search import search
 
-router = APIRouter(prefix="/v1", tags=["search"])
+router = api_router(prefix="/v1", tags=["search"])
 MAX_OFFSET = 1000
 
 

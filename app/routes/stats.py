@@ -2,18 +2,18 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 from fastapi.responses import Response
 
 from app import schemas
 from app.config import get_settings
-from app.deps import SessionDep
+from app.deps import SessionDep, api_router
 from app.http.negotiation import preferred_format
 from app.params import CrosstabParams
 from app.queries.dimensions import crosstab
 from app.render.tabular import CSV_MEDIA_TYPE, crosstab_csv
 
-router = APIRouter(prefix="/v1/stats", tags=["analysis"])
+router = api_router(prefix="/v1/stats", tags=["analysis"])
 
 CSV_RESPONSE: dict[int | str, dict[str, Any]] = {
     200: {"content": {"text/csv": {"schema": {"type": "string"}}}}
