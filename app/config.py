@@ -86,6 +86,13 @@ class Settings(BaseSettings):
         description="Bytes of whole responses each worker keeps in memory (least recently used "
         "dropped first); 0 turns the response cache off.",
     )
+    quote_cache_quotes: int = Field(
+        default=10_000,
+        ge=0,
+        le=1_000_000,
+        description="Quotes each worker keeps built, for the data version it last read (least "
+        "recently used dropped first); 0 reads every quote from the database each time.",
+    )
     data_version_wait_ms: int = Field(
         default=250,
         ge=1,

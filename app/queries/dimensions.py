@@ -24,6 +24,7 @@ from app import schemas
 from app.params import Dimension, QuoteFilters
 from app.queries.errors import InvalidQuery
 from app.queries.quotes import quote_conditions
+from app.queries.snapshot import KEPT_DIMENSIONS, snapshot
 from app.queries.tables import (
     DIMENSION_KEYS,
     interview,
@@ -144,8 +145,7 @@ def facets(
     """For each dimension, the values the matching quotes have: most frequent first."""
     result: dict[str, list[schemas.FacetValue]] = {}
     for dimension in dict.fromkeys(dimensions):
-        counts = count_by(session, conditions, [dimension])
-        values = dimension_values(session, dimension)
+        values, counts = _values_and_counts(session, conditions, dimension)
         present = [
             (index, value, counts[(value.value,)])
             for index, value in enumerate(values)
@@ -157,6 +157,20 @@ def facets(
             for _, value, count in present
         ]
     return result
+
+
+def _values_and_counts(
+    session: Session, conditions: list[ColumnElement[bool]], dimension: Dimension
+) -> tuple[list[schemas.DimensionValue], dict[tuple[Any, ...], int]]:
+    """A dimension's values and the matching quotes' counts by value. A kept dimension's
+    values (app.queries.snapshot), and its counts over all quotes, are read once per version."""
+    if dimension.value not in KEPT_DIMENSIONS:
+        return dimension_values(session, dimension), count_by(session, conditions, [dimension])
+    kept = snapshot(session)
+    values = kept.memo(("values", dimension), lambda: dimension_values(session, dimension))
+    if conditions:
+        return values, count_by(session, conditions, [dimension])
+    return values, kept.memo(("counts", dimension), lambda: count_by(session, [], [dimension]))
 
 
 def crosstab(

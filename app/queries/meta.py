@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from app import schemas
 from app.queries.catalogue import object_counts, report_counts
+from app.queries.snapshot import snapshot
 from app.queries.tables import dataset_state, report
 
 NOT_LOADED = "not-loaded"
@@ -23,7 +24,12 @@ def read_data_version(connection: Connection | Session) -> str | None:
 
 
 def read_meta(session: Session) -> schemas.Meta:
-    """Data version, load time, counts and the credit line of the insights reports."""
+    """Data version, load time, counts and the credit line of the insights reports: counted
+    once per data version (a load that changes nothing keeps the version and the load time)."""
+    return snapshot(session).memo("meta", lambda: _count_meta(session))
+
+
+def _count_meta(session: Session) -> schemas.Meta:
     state = session.execute(select(dataset_state)).first()
     credits = session.execute(
         select(report.c.credit)

@@ -33,8 +33,7 @@ from app.queries.quotes import (
     ORDERED_FILTERS,
     CompiledFilters,
     compile_filters,
-    quote_select,
-    to_quotes,
+    quotes_by_id,
 )
 from app.queries.tables import quote, quote_tag
 
@@ -59,9 +58,8 @@ def page_items(
     if len(keys) > params.limit:
         keys = keys[: params.limit]
         next_cursor = encode_cursor(keys[-1].key, keys[-1].id)
-    found = session.execute(quote_select().where(quote.c.id.in_([k.id for k in keys]))).all()
-    by_id = {row.id: row for row in found}
-    return to_quotes(session, [by_id[k.id] for k in keys]), next_cursor
+    by_id = quotes_by_id(session, [k.id for k in keys])
+    return [by_id[k.id] for k in keys], next_cursor
 
 
 def page_keys(session: Session, params: QuoteListParams, filters: CompiledFilters) -> Select[Any]:

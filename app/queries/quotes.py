@@ -34,6 +34,7 @@ from app.queries.fulltext import (
     parse_query,
     search_condition,
 )
+from app.queries.snapshot import KEPT_DIMENSIONS, snapshot
 from app.queries.tables import (
     DIMENSION_TABLES,
     interview,
@@ -90,19 +91,6 @@ def quote_select() -> Select[Any]:
     ).select_from(QUOTE_JOINS)
 
 
-def type_and_descendants(type_ids: Sequence[str]) -> Select[Any]:
-    """The given stakeholder types and all their sub-types, at any depth."""
-    tree = (
-        select(stakeholder_type.c.id)
-        .where(stakeholder_type.c.id.in_(type_ids))
-        .cte("type_tree", recursive=True)
-    )
-    tree = tree.union(
-        select(stakeholder_type.c.id).where(stakeholder_type.c.parent_id == tree.c.id)
-    )
-    return select(tree.c.id)
-
-
 # The filters that are columns of `quote` with a (column, seq, id) index.
 ORDERED_FILTERS = {
     "theme": quote.c.theme_id,
@@ -147,8 +135,10 @@ def compile_filters(session: Session, filters: QuoteFilters) -> CompiledFilters:
     check_ids_exist(session, filters.dimensions())
     values = {name: list(dict.fromkeys(getattr(filters, name))) for name in ORDERED_FILTERS}
     if values["stakeholder_type"]:
-        tree = type_and_descendants(values["stakeholder_type"])
-        values["stakeholder_type"] = sorted(session.execute(tree).scalars())
+        subtypes = snapshot(session).subtypes
+        values["stakeholder_type"] = sorted(
+            {sub for type_id in values["stakeholder_type"] for sub in subtypes[type_id]}
+        )
     ordered_values = {name: ids for name, ids in values.items() if ids}
     by_id: list[ColumnElement[bool]] = [
         ORDERED_FILTERS[name].in_(ids) for name, ids in ordered_values.items()
@@ -181,8 +171,13 @@ def check_ids_exist(session: Session, dimensions: dict[str, list[str]]) -> None:
     """Raise InvalidQuery naming every filter value that is no known id."""
     problems: list[tuple[str, str, str]] = []
     for name, values in dimensions.items():
-        table = DIMENSION_TABLES[name]
-        found = set(session.execute(select(table.c.id).where(table.c.id.in_(values))).scalars())
+        if name in KEPT_DIMENSIONS:
+            found = snapshot(session).ids[name]
+        else:
+            table = DIMENSION_TABLES[name]
+            found = frozenset(
+                session.execute(select(table.c.id).where(table.c.id.in_(values))).scalars()
+            )
         problems.extend(
             (name, f"unknown {name} {value!r}", "unknown_id")
             for value in dict.fromkeys(values)
@@ -246,8 +241,17 @@ def _batch_after(
 
 def read_quote(session: Session, quote_id: str) -> schemas.Quote | None:
     """One quote by id."""
-    row = session.execute(quote_select().where(quote.c.id == quote_id)).first()
-    return to_quotes(session, [row])[0] if row else None
+    return quotes_by_id(session, [quote_id]).get(quote_id)
+
+
+def quotes_by_id(session: Session, quote_ids: list[str]) -> dict[str, schemas.Quote]:
+    """The quotes of `quote_ids` that exist, by id: kept ones from the snapshot."""
+
+    def build(missing: list[str]) -> list[schemas.Quote]:
+        rows = session.execute(quote_select().where(quote.c.id.in_(missing))).all()
+        return to_quotes(session, rows)
+
+    return snapshot(session).quotes_by_id(quote_ids, build)
 
 
 def read_random_quote(session: Session, filters: QuoteFilters) -> schemas.Quote | None:
