@@ -16,7 +16,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.pool import SingletonThreadPool
 
-from app.queries.meta import read_data_version
+from app.queries.snapshot import read_data_version
 
 logger = logging.getLogger("insights.cache")
 

@@ -2,7 +2,7 @@
 
 from datetime import UTC
 
-from sqlalchemy import Connection, select, text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from app import schemas
@@ -11,16 +11,6 @@ from app.queries.snapshot import snapshot
 from app.queries.tables import dataset_state, report
 
 NOT_LOADED = "not-loaded"
-
-
-def read_data_version(connection: Connection | Session) -> str | None:
-    """The content hash of what the seeds last loaded; None before the first load.
-
-    The one read of the stored version (the loader computes it: `app.seeding`), on a session or
-    on a bare connection, as the response cache's probe has.
-    """
-    version = connection.execute(select(dataset_state.c.data_version)).scalar()
-    return str(version) if version else None
 
 
 def read_meta(session: Session) -> schemas.Meta:

@@ -24,12 +24,12 @@ from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select
 from sqlalchemy.orm import Session
 
 from app import schemas
 from app.config import get_settings
-from app.queries.tables import DIMENSION_TABLES, stakeholder_type
+from app.queries.tables import DIMENSION_TABLES, dataset_state, stakeholder_type
 
 # The dimensions whose every id the snapshot holds (a few dozen values, or one per report).
 KEPT_DIMENSIONS = ("layer", "stakeholder_type", "organisation_type", "tag", "report")
@@ -86,6 +86,16 @@ class Snapshot:
         return found
 
 
+def read_data_version(connection: Connection | Session) -> str | None:
+    """The content hash of what the seeds last loaded; None before the first load.
+
+    The one read of the stored version (the loader computes it: `app.seeding`), on a session or
+    on a bare connection, as the response cache's probe has.
+    """
+    version = connection.execute(select(dataset_state.c.data_version)).scalar()
+    return str(version) if version else None
+
+
 # The current snapshot of each engine (a test process has many, one per database).
 _current: weakref.WeakKeyDictionary[Engine, Snapshot] = weakref.WeakKeyDictionary()
 
@@ -95,8 +105,7 @@ def snapshot(session: Session) -> Snapshot:
     kept = session.info.get(SESSION_KEY)
     if isinstance(kept, Snapshot):
         return kept
-    version = session.connection().exec_driver_sql("SELECT data_version FROM dataset_state")
-    current_version = version.scalar()
+    current_version = read_data_version(session)
     engine = session.get_bind()
     assert isinstance(engine, Engine)
     current = _current.get(engine)
