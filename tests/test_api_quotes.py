@@ -352,7 +352,8 @@ def test_random_quote_with_no_match_is_a_404(client: TestClient) -> None:
 
 
 # Every way a page can be read (one index in the planner's choice, one ordered read per value
-# merged, FTS5 matches in rowid order), walked a few quotes at a time in both orders.
+# merged, FTS5 matches in rowid order, an interview's quotes each checked), walked a few quotes
+# at a time in both orders.
 PAGE_PLANS = [
     "stakeholder_type=payer",
     "stakeholder_type=patient-advocate&stakeholder_type=physician-researcher",
@@ -367,6 +368,10 @@ PAGE_PLANS = [
     "q=access&stakeholder_type=payer",
     "q=patient*&tag=medicaid&tag=cms",
     "q=medic* payment",
+    # An interview filter checks its few quotes against the search instead of walking the matches.
+    "q=access&interview=director-biotech-trade-association",
+    "q=medic*&interview=executive-public-payer-association&interview=director-biotech-trade-association",
+    "q=medicaid&interview=executive-public-payer-association&stakeholder_type=payer",
 ]
 
 

@@ -126,6 +126,9 @@ SEED_CURSOR = "10.cgt-2026-q10"
         pytest.param({"q": "patient", "cursor": SEED_CURSOR}, id="search-cursor"),
         pytest.param({"q": "medic*", "stakeholder_type": ["payer"]}, id="prefix-search-filter"),
         pytest.param({"q": "patient", "sort": "length"}, id="search-by-length"),
+        pytest.param(
+            {"q": "patient", "interview": ["former-federal-regulator"]}, id="search-interview"
+        ),
     ],
 )
 def test_filtered_page_uses_an_index_on_sqlite(
@@ -236,6 +239,7 @@ CORPUS_CURSOR = "500.syn-q0000500"  # a quote halfway through the first report
         pytest.param({"q": "medic*"}, id="prefix-search"),
         pytest.param({"q": "access", "stakeholder_type": ["payer"]}, id="search-filter"),
         pytest.param({"q": "access", "sort": "length"}, id="search-by-length"),
+        pytest.param({"q": "access", "interview": ["synthetic-r0001-i07"]}, id="search-interview"),
     ],
 )
 def test_filtered_page_uses_an_index_on_postgres(

@@ -66,16 +66,19 @@ def page_keys(session: Session, params: QuoteListParams, filters: CompiledFilter
     """(key, id) of the page's quotes and one more, in order: a query that stops early.
 
     In report order there are two ways to read just the page instead of every match: a search
-    on SQLite walks the FTS5 matches in rowid order (the quotes' `seq`); a filter by several
+    on SQLite walks the FTS5 matches in rowid order (the quotes' `seq`), unless an interview
+    filter leaves few quotes to check against it; a filter by several
     values of an indexed column, or by tags, becomes one ordered, limited read per value,
     merged. With a one-value filter on an indexed column, or in another order, the database's
     planner picks the index.
     """
     by_report_order = params.sort in (QuoteSort.position, QuoteSort.position_desc)
     limit = params.limit + 1
-    if by_report_order and filters.terms and session.get_bind().dialect.name == "sqlite":
+    # A search checked quote by quote reads the few candidates off their filter's index.
+    walks_matches = bool(filters.terms) and not filters.text_per_quote
+    if by_report_order and walks_matches and session.get_bind().dialect.name == "sqlite":
         return _search_page_keys(session, params, filters, limit)
-    text_condition = filters.text if filters.terms else None
+    text_condition = filters.text if walks_matches else None
     if by_report_order and text_condition is not None and _rare(session, text_condition):
         return _rare_search_page_keys(params, filters, text_condition, limit)
     one_value = any(len(ids) == 1 for ids in filters.ordered_values.values())

@@ -113,6 +113,8 @@ class CompiledFilters:
     # Each ordered filter's values, a stakeholder type expanded to itself and its sub-types.
     ordered_values: dict[str, list[str]] = field(default_factory=dict)
     tags: list[str] = field(default_factory=list)
+    # The search is checked quote by quote, not by collecting its matches (see few_candidates).
+    text_per_quote: bool = False
 
     @property
     def conditions(self) -> list[ColumnElement[bool]]:
@@ -147,8 +149,18 @@ def compile_filters(session: Session, filters: QuoteFilters) -> CompiledFilters:
     tagged = None
     if tags:
         tagged = quote.c.id.in_(select(quote_tag.c.quote_id).where(quote_tag.c.tag_id.in_(tags)))
-    condition, terms = (None, []) if filters.q is None else text_search(session, filters.q)
-    return CompiledFilters(by_id, tagged, condition, terms, ordered_values, tags)
+    per_quote = few_candidates(ordered_values)
+    condition, terms = (
+        (None, []) if filters.q is None else text_search(session, filters.q, per_quote=per_quote)
+    )
+    return CompiledFilters(by_id, tagged, condition, terms, ordered_values, tags, per_quote)
+
+
+def few_candidates(ordered_values: dict[str, list[str]]) -> bool:
+    """Whether the filters leave few enough quotes to check each against a search: an
+    interview filter does (an interview gives some dozens of quotes, however large the
+    corpus), where a common word may match a tenth of a million quotes."""
+    return bool(ordered_values.get("interview"))
 
 
 def quote_conditions(session: Session, filters: QuoteFilters) -> list[ColumnElement[bool]]:
@@ -156,15 +168,18 @@ def quote_conditions(session: Session, filters: QuoteFilters) -> list[ColumnElem
     return compile_filters(session, filters).conditions
 
 
-def text_search(session: Session, query: str) -> tuple[ColumnElement[bool], list[Term]]:
-    """Quotes whose text matches `query`; nothing matches a query with no searchable term."""
+def text_search(
+    session: Session, query: str, *, per_quote: bool = False
+) -> tuple[ColumnElement[bool], list[Term]]:
+    """Quotes whose text matches `query`; nothing matches a query with no searchable term.
+    `per_quote`: see `search_condition`."""
     if "\x00" in query:
         raise InvalidQuery.of("q", "The search text contains a NUL character.")
     terms = parse_query(query)
     if not terms:
         return (false() if query.strip() else true()), terms
     dialect = session.get_bind().dialect.name
-    return search_condition(dialect, quote.c.seq, terms), terms
+    return search_condition(dialect, quote.c.seq, terms, per_quote=per_quote), terms
 
 
 def check_ids_exist(session: Session, dimensions: dict[str, list[str]]) -> None:
