@@ -10,7 +10,16 @@ makes the seed loader's upsert-by-id a plain primary-key upsert.
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Index, MetaData, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Column,
+    DateTime,
+    Index,
+    LargeBinary,
+    MetaData,
+    Text,
+    UniqueConstraint,
+)
 from sqlmodel import Field, SQLModel
 
 # Stable constraint names on SQLite and PostgreSQL, so that migrations can name what they alter.
@@ -262,6 +271,21 @@ class QuoteCount(SQLModel, table=True):
     dimension: str = Field(primary_key=True, max_length=40)
     value_id: str = Field(primary_key=True, max_length=SLUG)
     quotes: int
+
+
+class QuoteCode(SQLModel, table=True):
+    """Every quote's value of one dimension, as one array: written by the loader at each load.
+
+    `codes` holds an unsigned 32-bit little-endian code per seq (index 0 unused), `value_ids` the
+    JSON list of values the codes number (null for no value). Facets under a search count their
+    matches through it (`app.queries.coded_counts`) instead of looking each one up in `quote`.
+    """
+
+    __tablename__ = "quote_code"
+
+    dimension: str = Field(primary_key=True, max_length=40)
+    value_ids: str = Field(sa_column=Column(Text, nullable=False))
+    codes: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
 
 
 class DatasetState(SQLModel, table=True):

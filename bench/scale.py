@@ -23,7 +23,7 @@ from app.db import get_engine
 from app.params import Dimension, QuoteListParams
 from app.queries.dimensions import facets
 from app.queries.quote_pages import read_quote_page
-from app.queries.quotes import quote_conditions
+from app.queries.quotes import compile_filters
 from app.queries.search import search
 from app.queries.tables import interview, quote, report, stakeholder_type, theme
 
@@ -101,12 +101,12 @@ def main() -> int:
             ),
             "facets: stakeholder type, layer": lambda session: facets(
                 session,
-                quote_conditions(session, QuoteListParams()),
+                compile_filters(session, QuoteListParams()),
                 [Dimension.stakeholder_type, Dimension.layer],
             ),
             "facets under q= (10% match)": lambda session: facets(
                 session,
-                quote_conditions(session, QuoteListParams(q="access")),
+                compile_filters(session, QuoteListParams(q="access")),
                 [Dimension.stakeholder_type, Dimension.layer],
             ),
             "1,000th page of a cursor walk": lambda session: read_quote_page(

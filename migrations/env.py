@@ -18,7 +18,7 @@ if config.config_file_name and Path(config.config_file_name).exists():
 # Search indexes (and PostgreSQL's stored search vectors) are made by hand in the migrations,
 # per dialect, and are not in the models:
 # without this filter `alembic check` would report them as removed.
-SEARCH_OBJECTS = ("search_fts", "ix_quote_text_search", "search_vector")
+SEARCH_OBJECTS = ("search_fts", "ix_quote_text_search", "ix_theme_text_search", "search_vector")
 
 
 def include_name(name: str | None, _type: str, _parent: object) -> bool:

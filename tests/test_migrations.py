@@ -81,7 +81,7 @@ def seed_as_of_now(engine: Engine) -> None:
     rows cut down to its own columns, the search rows, the stored counts, and the data version.
     """
     from app.seeding import TABLE_ORDER, build_rows, data_version, read_all
-    from app.seeding.counts import refresh_quote_counts
+    from app.seeding.counts import refresh_quote_codes, refresh_quote_counts
 
     rows = build_rows(read_all(SEEDS_DIR), SEEDS_DIR)
     version = data_version(rows)  # of the content, whatever shape an older schema gives it
@@ -112,6 +112,8 @@ def seed_as_of_now(engine: Engine) -> None:
             refresh_quote_counts(connection)
             if "report_layer" not in columns:  # the one-report loader counted no reports
                 connection.execute(text("DELETE FROM quote_count WHERE dimension = 'report'"))
+        if "quote_code" in columns:
+            refresh_quote_codes(connection)
         connection.execute(
             text("INSERT INTO dataset_state (id, data_version, loaded_at) VALUES (1, :v, :t)"),
             {"v": version, "t": datetime.now(UTC)},
@@ -120,7 +122,7 @@ def seed_as_of_now(engine: Engine) -> None:
 
 # Tables a revision may add rows to (the stored counts of a new dimension); the loader's
 # reload at the end checks they hold exactly what a load writes.
-FILLED_BY_MIGRATIONS = ("quote_count",)
+FILLED_BY_MIGRATIONS = ("quote_count", "quote_code")
 # Content a revision makes room for that only the seed files hold, so no migration can fill it:
 # a database upgraded past the revision holds none of it until its next load, which writes it.
 # Table -> its columns of that content (None: the whole table).

@@ -22,8 +22,9 @@ from sqlalchemy.orm import Session
 
 from app import schemas
 from app.params import Dimension, QuoteFilters
+from app.queries.coded_counts import coded_counts, counts_apply
 from app.queries.errors import InvalidQuery
-from app.queries.quotes import quote_conditions
+from app.queries.quotes import CompiledFilters, quote_conditions
 from app.queries.snapshot import KEPT_DIMENSIONS, snapshot
 from app.queries.tables import (
     DIMENSION_KEYS,
@@ -140,12 +141,12 @@ def count_by(
 
 
 def facets(
-    session: Session, conditions: list[ColumnElement[bool]], dimensions: list[Dimension]
+    session: Session, filters: CompiledFilters, dimensions: list[Dimension]
 ) -> dict[str, list[schemas.FacetValue]]:
     """For each dimension, the values the matching quotes have: most frequent first."""
     result: dict[str, list[schemas.FacetValue]] = {}
     for dimension in dict.fromkeys(dimensions):
-        values, counts = _values_and_counts(session, conditions, dimension)
+        values, counts = _values_and_counts(session, filters, dimension)
         present = [
             (index, value, counts[(value.value,)])
             for index, value in enumerate(values)
@@ -160,14 +161,18 @@ def facets(
 
 
 def _values_and_counts(
-    session: Session, conditions: list[ColumnElement[bool]], dimension: Dimension
+    session: Session, filters: CompiledFilters, dimension: Dimension
 ) -> tuple[list[schemas.DimensionValue], dict[tuple[Any, ...], int]]:
     """A dimension's values and the matching quotes' counts by value. A kept dimension's
-    values (app.queries.snapshot), and its counts over all quotes, are read once per version."""
+    values (app.queries.snapshot), and its counts over all quotes, are read once per version;
+    under a search, its counts may come from the version's arrays (app.queries.coded_counts)."""
+    conditions = filters.conditions
     if dimension.value not in KEPT_DIMENSIONS:
         return dimension_values(session, dimension), count_by(session, conditions, [dimension])
     kept = snapshot(session)
     values = kept.memo(("values", dimension), lambda: dimension_values(session, dimension))
+    if counts_apply(session, filters, dimension.value):
+        return values, coded_counts(session, filters, dimension.value)
     if conditions:
         return values, count_by(session, conditions, [dimension])
     return values, kept.memo(("counts", dimension), lambda: count_by(session, [], [dimension]))

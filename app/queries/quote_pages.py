@@ -45,7 +45,7 @@ def read_quote_page(session: Session, params: QuoteListParams) -> schemas.QuoteP
     return schemas.QuotePage(
         items=items,
         next_cursor=next_cursor,
-        facets=facets(session, filters.conditions, params.facet) if params.facet else {},
+        facets=facets(session, filters, params.facet) if params.facet else {},
     )
 
 

@@ -35,6 +35,7 @@ from app.queries.errors import InvalidQuery
 from app.queries.fulltext import (
     QUOTE_VECTORS,
     SEARCH_DOCUMENTS,
+    THEME_VECTORS,
     Term,
     fts5_expression,
     parse_query,
@@ -257,8 +258,8 @@ def _postgres_matches(
 def _postgres_documents(kind: str, documents: str) -> tuple[Any, dict[str, ColumnElement[Any]]]:
     """A kind's searchable documents and their tsvector per configuration.
 
-    Quotes bring their stored vectors (indexed by GIN); themes and layers, a few dozen rows,
-    are vectorised on the fly from their title and body.
+    Quotes and themes bring their stored vectors (indexed by GIN); layers, four documents, are
+    vectorised on the fly from their title and body.
     """
     if kind == "quote":
         source = select(
@@ -269,13 +270,24 @@ def _postgres_documents(kind: str, documents: str) -> tuple[Any, dict[str, Colum
             *(vector.label(config) for config, vector in QUOTE_VECTORS.items()),
         ).subquery("quote_documents")
         return source, {config: source.c[config] for config in QUOTE_VECTORS}
-    source = (
-        text(f"({documents})")
+    if kind == "theme":
+        source = select(
+            theme.c.id,
+            theme.c.title,
+            theme.c.summary.label("body"),
+            *(vector.label(config) for config, vector in THEME_VECTORS.items()),
+        ).subquery("theme_documents")
+        return source, {config: source.c[config] for config in THEME_VECTORS}
+    # Materialised: the planner would otherwise vectorise every report's texts of the layers
+    # (4,000 at a thousand reports) before keeping the newest report's four.
+    texts = (
+        text(documents)
         .columns(literal_column("id"), literal_column("title"), literal_column("body"))
-        .subquery(f"{kind}_documents")
+        .cte(f"{kind}_documents")
+        .prefix_with("MATERIALIZED")
     )
-    document = source.c.title + " " + source.c.body
-    return source, {config: to_vector(config, document) for config in QUOTE_VECTORS}
+    document = texts.c.title + " " + texts.c.body
+    return texts, {config: to_vector(config, document) for config in QUOTE_VECTORS}
 
 
 def _with_titles(hits: Any) -> Select[Any]:

@@ -20,6 +20,7 @@ tag: Table = metadata.tables["tag"]
 quote: Table = metadata.tables["quote"]
 quote_tag: Table = metadata.tables["quote_tag"]
 quote_count: Table = metadata.tables["quote_count"]
+quote_code: Table = metadata.tables["quote_code"]
 dataset_state: Table = metadata.tables["dataset_state"]
 
 # The table behind each filter dimension of the quote list.

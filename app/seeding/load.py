@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, text
 
 from app.seeding.changes import record_changes
-from app.seeding.counts import refresh_quote_counts
+from app.seeding.counts import refresh_quote_codes, refresh_quote_counts
 from app.seeding.files import read_all
 from app.seeding.rows import build_rows
 from app.seeding.tables import Row, TableDiff
@@ -69,6 +69,7 @@ def _write(
     diffs = write_rows(connection, rows, first_load=first_load)
     rebuild_search_index(connection)
     refresh_quote_counts(connection)
+    refresh_quote_codes(connection)
     return diffs
 
 
@@ -89,6 +90,7 @@ def _write_first_load(connection: Connection, rows: dict[str, list[Row]]) -> str
             hashing = hasher.submit(data_version, rows)
             rebuild_search_index(connection)
             refresh_quote_counts(connection)
+            refresh_quote_codes(connection)
         version = hashing.result()
     loaded_at = record_version(connection, version)
     record_changes(connection, diffs, version=version, previous=None, loaded_at=loaded_at)
