@@ -67,7 +67,7 @@ format: install ## Reformat and autofix: ruff format, ruff check --fix
 bench: install ## Requests/s and latency beside a ceiling app and Datasette (needs wrk)
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
-loadtest: install ## Mixed traffic, 64 connections, 60 s, on PostgreSQL with 2 workers (needs wrk)
+loadtest: install ## Mixed traffic, 64 connections, 60 s, then 500 req/s, on PostgreSQL with 2 workers (needs wrk, hey)
 	$(BIN)/python -m bench.loadtest $(LOADTEST_ARGS)
 
 drill: install ## Attack mix beside normal traffic, PostgreSQL, 100k quotes, 2 granian workers (needs wrk; not in make test)

@@ -1,5 +1,6 @@
 """A bounded load test on loopback: mixed traffic at 64 connections for 60 s against the API on
-PostgreSQL with several worker processes. Fails on any 5xx or connection error.
+PostgreSQL with several worker processes, then the same mix at a fixed 500 requests a second
+(hey). Fails on any 5xx or connection error.
 
     make loadtest            # or: .venv/bin/python -m bench.loadtest --seconds 60
 """
@@ -15,6 +16,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from bench.hey import run_at_rate
 from bench.server import ROOT, insights_server, process_tree_rss_mb
 from bench.wrk import run_wrk
 
@@ -75,6 +77,8 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--rate", type=float, default=500, help="requests/s of the fixed-rate run")
+    parser.add_argument("--rate-seconds", type=int, default=30)
     args = parser.parse_args()
 
     url = fresh_database()
@@ -95,6 +99,7 @@ def main() -> int:
         stop.set()
         sampler.join()
         samples.append(process_tree_rss_mb(process.pid))
+        steady = run_at_rate(base, MIXED_PATHS, rate=args.rate, seconds=args.rate_seconds)
 
     print(
         f"# Load test: {args.connections} connections, {args.seconds} s, "
@@ -116,7 +121,16 @@ def main() -> int:
         f"(4xx are the deliberate unknown-filter requests: 1 path in {len(MIXED_PATHS)}.) "
         f"Run at {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}."
     )
-    failed = result.status_5xx or result.socket_errors
+    print(f"\n# The same mix at a fixed {steady.rate:.0f} requests/s for {steady.seconds} s (hey)")
+    print("| requests | req/s | p50 ms | p99 ms | max ms | 5xx | short of the rate |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    print(
+        f"| {steady.requests} | {steady.rps:.0f} | {steady.p50_ms:.1f} | {steady.p99_ms:.1f} "
+        f"| {steady.max_ms:.1f} | {steady.status_5xx} | {steady.short} |"
+    )
+    # hey's CSV cannot tell a failed request from a late one: more than 1% short fails.
+    short = steady.short > steady.rate * steady.seconds / 100
+    failed = result.status_5xx or result.socket_errors or steady.status_5xx or short
     return 1 if failed else 0
 
 
