@@ -1,7 +1,7 @@
 """Query parameters of the list endpoints, and the opaque pagination cursor."""
 
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
@@ -45,8 +45,22 @@ class Dimension(StrEnum):
     report = "report"
 
 
+# The longest quote text a length filter may name: far above any printed quote.
+MAX_QUOTE_LENGTH = 100_000
+EXCLUDED = "not_"  # the prefix of a dimension's exclusion filter: `not_tag`, `not_layer`, ...
+
+
+def _excludes(what: str) -> Any:
+    return Field(
+        default=[],
+        description=f"Leaves out quotes of these {what} (repeatable; a quote with any of them "
+        "is left out).",
+    )
+
+
 class QuoteFilters(BaseModel):
-    """Filters of the quote list: repeatable, OR within a filter, AND across filters."""
+    """Filters of the quote list: repeatable, OR within a filter, AND across filters; each
+    dimension's `not_` filter leaves out what it names."""
 
     model_config = ConfigDict(extra="ignore")
 
@@ -61,6 +75,30 @@ class QuoteFilters(BaseModel):
     interview: Filter = Field(default=[], description="Interview ids.")
     tag: Filter = Field(default=[], description="Tag ids, e.g. `medicaid`.")
     report: Filter = Field(default=[], description="Report ids, e.g. `cgt-insights-2026`.")
+    not_layer: Filter = _excludes("layers")
+    not_theme: Filter = _excludes("themes")
+    not_stakeholder_type: Filter = _excludes(
+        "stakeholder types; a parent type leaves out its sub-types too"
+    )
+    not_organisation_type: Filter = _excludes(
+        "organisation types (a quote whose attribution names none stays)"
+    )
+    not_interview: Filter = _excludes("interviews")
+    not_tag: Filter = _excludes("tags")
+    not_report: Filter = _excludes("reports")
+    min_length: int | None = Field(
+        default=None,
+        ge=1,
+        le=MAX_QUOTE_LENGTH,
+        description="Only quotes whose text has at least this many characters (Unicode code "
+        "points, as `length` counts them).",
+    )
+    max_length: int | None = Field(
+        default=None,
+        ge=1,
+        le=MAX_QUOTE_LENGTH,
+        description="Only quotes whose text has at most this many characters.",
+    )
     q: str | None = Field(
         default=None,
         max_length=1000,
@@ -73,25 +111,46 @@ class QuoteFilters(BaseModel):
         # Each OR-ed id is one more index read (and, with tags, one more merged arm): the total
         # across filters, not each filter's own count, is what a request costs.
         limit = get_settings().max_filter_ids
-        total = sum(len(values) for values in self.dimensions().values())
+        total = sum(len(values) for values in self.id_filters().values())
         if total > limit:
             raise PydanticCustomError(
                 "too_many_ids",
                 "{total} filter ids in all, over the limit of {limit} per request (MAX_FILTER_IDS)",
                 {"total": total, "limit": limit},
             )
+        if (
+            self.min_length is not None
+            and self.max_length is not None
+            and self.min_length > self.max_length
+        ):
+            raise PydanticCustomError(
+                "empty_length_range",
+                "min_length {low} is over max_length {high}: no quote could match",
+                {"low": self.min_length, "high": self.max_length},
+            )
         return self
 
     def dimensions(self) -> dict[str, list[str]]:
-        """The id filters that are set, by dimension."""
-        return {
-            name: values
-            for name, values in self.model_dump(include=set(DIMENSIONS)).items()
-            if values
-        }
+        """The id filters that include, by dimension."""
+        return {name: values for name in DIMENSIONS if (values := getattr(self, name))}
+
+    def exclusions(self) -> dict[str, list[str]]:
+        """The id filters that exclude, by dimension (`not_tag=x` is `{"tag": ["x"]}`)."""
+        return {name: values for name in DIMENSIONS if (values := getattr(self, EXCLUDED + name))}
+
+    def id_filters(self) -> dict[str, list[str]]:
+        """Every id filter that is set, by its parameter name (`tag`, `not_tag`, ...)."""
+        excluded = {EXCLUDED + name: values for name, values in self.exclusions().items()}
+        return {**self.dimensions(), **excluded}
+
+    def lengths(self) -> dict[str, int]:
+        """The length filters that are set, by parameter name."""
+        bounds = {"min_length": self.min_length, "max_length": self.max_length}
+        return {name: value for name, value in bounds.items() if value is not None}
 
 
-DIMENSIONS = frozenset(QuoteFilters.model_fields) - {"q"}
+# The id filters' dimensions, in the order of the parameters.
+DIMENSIONS = tuple(dimension.value for dimension in Dimension)
 
 
 class QuoteListParams(QuoteFilters):

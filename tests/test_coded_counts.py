@@ -25,6 +25,9 @@ SEARCHES = [
     "q=access&stakeholder_type=payer",
     "q=patient&layer=a-bit-deeper&layer=the-fundamentals",
     "q=gene&organisation_type=biotech-trade-association&report=cgt-insights-2026",
+    "q=access&not_layer=tip-of-the-iceberg",
+    "q=patient*&not_stakeholder_type=payer&layer=a-bit-deeper",
+    "q=gene&not_organisation_type=biotech-trade-association",
     "q=nothingmatchesthis",
 ]
 
@@ -77,6 +80,9 @@ def test_the_arrays_agree_with_sql_on_sqlite(
     [
         "q=access&tag=medicaid",
         "q=access&theme=fda-pathways",
+        "q=access&not_tag=medicaid",
+        "q=access&not_theme=fda-pathways",
+        "q=access&min_length=100",
         "q=access&interview=director-biotech-trade-association",  # checked quote by quote
         "layer=tip-of-the-iceberg",  # no search: SQL reads the layer's index
     ],
@@ -92,4 +98,5 @@ def _multi(query: str) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for name, value in parse_qsl(query):
         values.setdefault(name, []).append(value)
-    return {name: found if name != "q" else found[0] for name, found in values.items()}
+    single = {"q", "min_length", "max_length"}
+    return {name: found[0] if name in single else found for name, found in values.items()}

@@ -9,8 +9,9 @@ a small code of its value: 4 bytes a quote, one row of `quote_code` (written wit
 `app.seeding.counts`), which the process reads once per data version. A facet under a search
 is then the matches' seqs, from the index, counted through the array.
 
-It serves the searches that only a search and filters on those dimensions narrow; any other
-filter (a theme, an interview, a tag) is counted in SQL (`app.queries.dimensions.count_by`).
+It serves the searches that only a search and filters on those dimensions narrow (including
+or leaving out); any other filter (a theme, an interview, a tag, a length) is counted in SQL
+(`app.queries.dimensions.count_by`).
 """
 
 import json
@@ -54,9 +55,10 @@ def counts_apply(session: Session, filters: CompiledFilters, dimension: str) -> 
         and bool(filters.terms)
         and not filters.text_per_quote
         and filters.tagged is None
+        and not filters.narrowed
         and all(
             name in CODED_DIMENSIONS and _codes(session, name) is not None
-            for name in (dimension, *filters.ordered_values)
+            for name in (dimension, *filters.ordered_values, *filters.excluded)
         )
     )
 
@@ -67,9 +69,12 @@ def coded_counts(
     """The matching quotes per value of `dimension`, keyed as `count_by` keys them."""
     counted = _stored(session, dimension)
     seqs: Iterable[int] = _matching_seqs(session, filters, last=len(counted.codes) - 1)
-    for name, wanted in filters.ordered_values.items():
-        kept, wanted_values = _stored(session, name), set(wanted)
-        allowed = {code for code, value in enumerate(kept.values) if value in wanted_values}
+    for name, wanted, keeps in (
+        *((name, ids, True) for name, ids in filters.ordered_values.items()),
+        *((name, ids, False) for name, ids in filters.excluded.items()),
+    ):
+        kept, named = _stored(session, name), set(wanted)
+        allowed = {code for code, value in enumerate(kept.values) if (value in named) is keeps}
         seqs = [seq for seq in seqs if kept.codes[seq] in allowed]
     tally = Counter(map(counted.codes.__getitem__, seqs))
     return {(counted.values[code],): n for code, n in tally.items()}

@@ -14,12 +14,14 @@ from itertools import islice
 from typing import Any
 
 from sqlalchemy import (
+    Column,
     ColumnElement,
     Engine,
     Row,
     Select,
     false,
     func,
+    or_,
     select,
     true,
     tuple_,
@@ -27,7 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from app import schemas
-from app.params import QuoteFilters
+from app.params import EXCLUDED, QuoteFilters
 from app.queries.errors import InvalidQuery
 from app.queries.fulltext import (
     Term,
@@ -115,6 +117,11 @@ class CompiledFilters:
     tags: list[str] = field(default_factory=list)
     # The search is checked quote by quote, not by collecting its matches (see few_candidates).
     text_per_quote: bool = False
+    # Each ordered filter's excluded values (expanded as `ordered_values`).
+    excluded: dict[str, list[str]] = field(default_factory=dict)
+    # Narrowed by a condition that is neither an ordered value nor the search (`not_tag`, a
+    # length): only SQL knows it.
+    narrowed: bool = False
 
     @property
     def conditions(self) -> list[ColumnElement[bool]]:
@@ -134,26 +141,62 @@ class CompiledFilters:
 
 def compile_filters(session: Session, filters: QuoteFilters) -> CompiledFilters:
     """The filters as conditions on the `quote` table; unknown ids are a 422."""
-    check_ids_exist(session, filters.dimensions())
-    values = {name: list(dict.fromkeys(getattr(filters, name))) for name in ORDERED_FILTERS}
-    if values["stakeholder_type"]:
-        subtypes = snapshot(session).subtypes
-        values["stakeholder_type"] = sorted(
-            {sub for type_id in values["stakeholder_type"] for sub in subtypes[type_id]}
-        )
-    ordered_values = {name: ids for name, ids in values.items() if ids}
+    check_ids_exist(session, filters.id_filters())
+    ordered_values = _ordered_values(session, filters.dimensions())
+    excluded = _ordered_values(session, filters.exclusions())
     by_id: list[ColumnElement[bool]] = [
         ORDERED_FILTERS[name].in_(ids) for name, ids in ordered_values.items()
     ]
+    by_id.extend(_leaving_out(ORDERED_FILTERS[name], ids) for name, ids in excluded.items())
+    if filters.not_tag:
+        by_id.append(quote.c.id.not_in(_tagged_with(list(dict.fromkeys(filters.not_tag)))))
+    lengths = filters.lengths()
+    if "min_length" in lengths:
+        by_id.append(quote.c.length >= lengths["min_length"])
+    if "max_length" in lengths:
+        by_id.append(quote.c.length <= lengths["max_length"])
     tags = list(dict.fromkeys(filters.tag))
-    tagged = None
-    if tags:
-        tagged = quote.c.id.in_(select(quote_tag.c.quote_id).where(quote_tag.c.tag_id.in_(tags)))
+    tagged = quote.c.id.in_(_tagged_with(tags)) if tags else None
     per_quote = few_candidates(ordered_values)
     condition, terms = (
         (None, []) if filters.q is None else text_search(session, filters.q, per_quote=per_quote)
     )
-    return CompiledFilters(by_id, tagged, condition, terms, ordered_values, tags, per_quote)
+    return CompiledFilters(
+        by_id,
+        tagged,
+        condition,
+        terms,
+        ordered_values,
+        tags,
+        per_quote,
+        excluded=excluded,
+        narrowed=bool(filters.not_tag or lengths),
+    )
+
+
+def _ordered_values(session: Session, values: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The ids of each ordered filter that is set, a stakeholder type with its sub-types."""
+    ordered = {
+        name: list(dict.fromkeys(values[name])) for name in ORDERED_FILTERS if name in values
+    }
+    if "stakeholder_type" in ordered:
+        subtypes = snapshot(session).subtypes
+        ordered["stakeholder_type"] = sorted(
+            {sub for type_id in ordered["stakeholder_type"] for sub in subtypes[type_id]}
+        )
+    return ordered
+
+
+def _leaving_out(column: ColumnElement[Any], ids: list[str]) -> ColumnElement[bool]:
+    """Quotes whose `column` is none of `ids`; a quote with no value (no organisation named)
+    is none of them, where SQL's NOT IN would leave it out too."""
+    if isinstance(column, Column) and column.nullable:
+        return or_(column.is_(None), column.not_in(ids))
+    return column.not_in(ids)
+
+
+def _tagged_with(tags: list[str]) -> Select[Any]:
+    return select(quote_tag.c.quote_id).where(quote_tag.c.tag_id.in_(tags))
 
 
 def few_candidates(ordered_values: dict[str, list[str]]) -> bool:
@@ -182,10 +225,12 @@ def text_search(
     return search_condition(dialect, quote.c.seq, terms, per_quote=per_quote), terms
 
 
-def check_ids_exist(session: Session, dimensions: dict[str, list[str]]) -> None:
-    """Raise InvalidQuery naming every filter value that is no known id."""
+def check_ids_exist(session: Session, id_filters: dict[str, list[str]]) -> None:
+    """Raise InvalidQuery naming every filter value that is no known id; `id_filters` is keyed
+    by parameter (`tag`, `not_tag`, ...)."""
     problems: list[tuple[str, str, str]] = []
-    for name, values in dimensions.items():
+    for parameter, values in id_filters.items():
+        name = parameter.removeprefix(EXCLUDED)
         if name in KEPT_DIMENSIONS:
             found = snapshot(session).ids[name]
         else:
@@ -194,7 +239,7 @@ def check_ids_exist(session: Session, dimensions: dict[str, list[str]]) -> None:
                 session.execute(select(table.c.id).where(table.c.id.in_(values))).scalars()
             )
         problems.extend(
-            (name, f"unknown {name} {value!r}", "unknown_id")
+            (parameter, f"unknown {name} {value!r}", "unknown_id")
             for value in dict.fromkeys(values)
             if value not in found
         )
@@ -269,13 +314,16 @@ def quotes_by_id(session: Session, quote_ids: list[str]) -> dict[str, schemas.Qu
     return snapshot(session).quotes_by_id(quote_ids, build)
 
 
-def read_random_quote(session: Session, filters: QuoteFilters) -> schemas.Quote | None:
-    """A quote chosen at random among those matching the filters."""
+def read_random_quotes(session: Session, filters: QuoteFilters, count: int) -> list[schemas.Quote]:
+    """`count` distinct quotes chosen at random among those matching the filters (all of them
+    when fewer match)."""
     statement = (
-        quote_select().where(*quote_conditions(session, filters)).order_by(func.random()).limit(1)
+        quote_select()
+        .where(*quote_conditions(session, filters))
+        .order_by(func.random())
+        .limit(count)
     )
-    row = session.execute(statement).first()
-    return to_quotes(session, [row])[0] if row else None
+    return to_quotes(session, session.execute(statement).all())
 
 
 def read_daily_quote(session: Session, filters: QuoteFilters, day: date) -> schemas.Quote | None:
@@ -291,8 +339,9 @@ def read_daily_quote(session: Session, filters: QuoteFilters, day: date) -> sche
     if not count:
         return None
     canonical: dict[str, Any] = {
-        name: sorted(set(values)) for name, values in filters.dimensions().items()
+        name: sorted(set(values)) for name, values in filters.id_filters().items()
     }
+    canonical.update(filters.lengths())
     if filters.q is not None:
         canonical["q"] = filters.q
     key = json.dumps([day.isoformat(), canonical], sort_keys=True, separators=(",", ":"))

@@ -206,11 +206,12 @@ def feed_item(quote: schemas.Quote, report: schemas.Report, feed_format: FeedFor
 
 def canonical_query(filters: QuoteFilters) -> str:
     """The filters as a query string: fields in a fixed order, ids sorted and deduplicated."""
-    pairs = [
+    pairs: list[tuple[str, object]] = [
         (name, value)
-        for name, values in filters.dimensions().items()
+        for name, values in filters.id_filters().items()
         for value in sorted(set(values))
     ]
+    pairs.extend(filters.lengths().items())
     if filters.q is not None:
         pairs.append(("q", filters.q))
     return urlencode(pairs)
@@ -219,8 +220,9 @@ def canonical_query(filters: QuoteFilters) -> str:
 def feed_title(filters: QuoteFilters) -> str:
     """The feed title, naming the filters that are set."""
     parts = [
-        f"{name}: {', '.join(sorted(set(values)))}" for name, values in filters.dimensions().items()
+        f"{name}: {', '.join(sorted(set(values)))}" for name, values in filters.id_filters().items()
     ]
+    parts.extend(f"{name}: {value}" for name, value in filters.lengths().items())
     if filters.q is not None:
         parts.append(f"q: {filters.q}")
     title = f"{FEED_TITLE} ({'; '.join(parts)})" if parts else FEED_TITLE

@@ -1,4 +1,4 @@
-"""The quote list, one quote, a random quote."""
+"""The quote list, one quote, a random quote, a sample of quotes."""
 
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated
@@ -13,6 +13,8 @@ from app.queries import quotes as queries
 from app.queries.quote_pages import read_quote_page
 
 router = api_router(prefix="/v1/quotes", tags=["quotes"])
+# The most quotes one sample draws: a wall of cards, not an export.
+MAX_SAMPLE = 50
 
 
 @router.get("", response_model=schemas.QuotePage)
@@ -35,10 +37,31 @@ def random_quote(
 ) -> schemas.Quote:
     """A quote chosen at random among those matching the filters (never cached)."""
     response.headers["Cache-Control"] = "no-store"
-    quote = queries.read_random_quote(session, filters)
-    if quote is None:
+    drawn = queries.read_random_quotes(session, filters, 1)
+    if not drawn:
         raise NotFound("No quote matches these filters.")
-    return quote
+    return drawn[0]
+
+
+@router.get("/sample", response_model=schemas.QuoteSample)
+def sample_quotes(
+    session: SessionDep,
+    response: Response,
+    filters: Annotated[QuoteFilters, Query()],
+    count: Annotated[
+        int,
+        Query(
+            ge=1,
+            le=MAX_SAMPLE,
+            description=f"How many distinct quotes to draw, 1 to {MAX_SAMPLE}; fewer when fewer "
+            "match.",
+        ),
+    ] = 5,
+) -> schemas.QuoteSample:
+    """Several distinct quotes drawn at random among those matching the filters (never cached);
+    an empty list when none matches."""
+    response.headers["Cache-Control"] = "no-store"
+    return schemas.QuoteSample(items=queries.read_random_quotes(session, filters, count))
 
 
 @router.get("/daily", response_model=schemas.Quote)

@@ -53,7 +53,7 @@ from app.schemas.common import (
 )
 from app.schemas.meta import Counts, Health, Meta, ReportCounts
 from app.schemas.problems import Problem, ProblemError
-from app.schemas.quotes import Quote, QuoteLocation, QuotePage
+from app.schemas.quotes import Quote, QuoteLocation, QuotePage, QuoteSample
 
 __all__ = [
     "Change",
@@ -82,6 +82,7 @@ __all__ = [
     "Quote",
     "QuoteLocation",
     "QuotePage",
+    "QuoteSample",
     "Report",
     "ReportCounts",
     "ReportDescription",

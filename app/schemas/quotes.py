@@ -1,4 +1,5 @@
-"""The quote: its text, attribution, place in the iceberg and in its report; a page of quotes."""
+"""The quote: its text, attribution, place in the iceberg and in its report; a page of quotes, a
+sample of them."""
 
 from pydantic import Field
 
@@ -61,4 +62,13 @@ class QuotePage(Page[Quote]):
     facets: dict[str, list[FacetValue]] = Field(
         description="For each `facet` asked for: the values of the quotes matching the filters "
         "and search (all pages), most frequent first; empty when none was asked for."
+    )
+
+
+class QuoteSample(PublicModel):
+    """Distinct quotes drawn at random among those matching the filters."""
+
+    items: list[Quote] = Field(
+        description="The quotes drawn, each at most once: `count` of them, or every match when "
+        "fewer match; in no particular order."
     )

@@ -127,6 +127,8 @@ PINNED_REQUESTS: list[tuple[str, str]] = [
 # JSON GET routes with no pinned request, and why.
 UNPINNED = {
     "/v1/quotes/random": "a random pick: the same request has many right answers",
+    "/v1/quotes/sample": "random picks, as /v1/quotes/random; tests/test_api_quotes.py asserts "
+    "what any right answer holds",
     "/v1/changes": "the history of this database's own loads: every item names its load time; "
     "tests/test_changes.py asserts whole answers",
     "/v1/change-sets": "the same history, by load (see /v1/changes)",
