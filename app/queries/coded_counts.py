@@ -125,18 +125,23 @@ def _read_codes(session: Session, dimension: str) -> Codes | None:
     return decode_codes(stored.value_ids, stored.codes) if stored else None
 
 
-def encode_codes(values_by_seq: Iterable[tuple[int, Any]]) -> tuple[str, bytes]:
-    """(value_ids, codes) of `quote_code` for every quote's (seq, value) of a dimension."""
-    pairs = list(values_by_seq)
-    # Values in sorted order (no value first), so the same quotes always give the same bytes.
-    values = sorted({value for _, value in pairs}, key=lambda value: (value is not None, value))
-    code_of = {value: code for code, value in enumerate(values)}
-    codes = array("I", [0]) * (max((seq for seq, _ in pairs), default=0) + 1)
-    for seq, value in pairs:
-        codes[seq] = code_of[value]
+def ordered_values(values: Iterable[Any]) -> list[Any]:
+    """A dimension's distinct values in code order: sorted, no value first, so that the same
+    quotes always give the same bytes."""
+    return sorted(set(values), key=lambda value: (value is not None, value))
+
+
+def new_codes(last_seq: int) -> "array[int]":
+    """An array of codes for seqs 0 to `last_seq` (0 is no quote's)."""
+    return array("I", [0]) * (last_seq + 1)
+
+
+def pack_codes(codes: "array[int]") -> bytes:
+    """`quote_code.codes`: the codes as unsigned 32-bit little-endian integers."""
     if sys.byteorder == "big":
+        codes = array("I", codes)
         codes.byteswap()
-    return json.dumps(values), codes.tobytes()
+    return codes.tobytes()
 
 
 def decode_codes(value_ids: str, stored: bytes) -> Codes:
