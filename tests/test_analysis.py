@@ -26,9 +26,9 @@ def all_quotes(client: TestClient, query: str = "") -> list[Json]:
 
 
 def value_of(quote: Json, dimension: str) -> list[str | None]:
-    """The values a quote has in a dimension (several for tags)."""
+    """The values a quote has in a dimension (several for tags; `None`: untagged)."""
     if dimension == "tag":
-        return [tag["id"] for tag in quote["tags"]]
+        return [tag["id"] for tag in quote["tags"]] or [None]
     field = quote[dimension]
     return [field["id"] if field else None]
 
@@ -77,6 +77,8 @@ def test_unknown_facet_is_a_422(client: TestClient) -> None:
         ("layer", "stakeholder_type", ""),
         ("theme", "organisation_type", ""),
         ("tag", "layer", ""),
+        ("theme", "tag", ""),
+        ("tag", "organisation_type", "not_layer=tip-of-the-iceberg"),
         ("interview", "theme", "layer=the-fundamentals"),
         ("stakeholder_type", "layer", "q=patient"),
     ],
@@ -84,6 +86,7 @@ def test_unknown_facet_is_a_422(client: TestClient) -> None:
 def test_crosstab_counts_match_the_quotes(
     client: TestClient, rows: str, cols: str, query: str
 ) -> None:
+    # Long because every number of the table is worked out from the quotes themselves.
     table = client.get(f"/v1/stats/crosstab?rows={rows}&cols={cols}&{query}").json()
     quotes = all_quotes(client, query)
     row_ids = [r["value"] for r in table["rows"]]
@@ -94,13 +97,19 @@ def test_crosstab_counts_match_the_quotes(
             for c in value_of(quote, cols):
                 expected[row_ids.index(r)][col_ids.index(c)] += 1
     assert table["cells"] == expected
-    assert table["total"] == len(quotes)
-    assert table["row_totals"] == [
-        sum(1 for q in quotes if r in value_of(q, rows)) for r in row_ids
-    ]
-    assert table["col_totals"] == [
-        sum(1 for q in quotes if c in value_of(q, cols)) for c in col_ids
-    ]
+    # Totals add up: each is the sum of its cells.
+    assert table["row_totals"] == [sum(row) for row in expected]
+    assert table["col_totals"] == [sum(column) for column in zip(*expected, strict=True)]
+    assert table["total"] == sum(map(sum, expected))
+    # And the distinct quotes beside them.
+    distinct = table["distinct_quotes"]
+    assert distinct["total"] == len(quotes)
+    assert distinct["rows"] == [sum(1 for q in quotes if r in value_of(q, rows)) for r in row_ids]
+    assert distinct["cols"] == [sum(1 for q in quotes if c in value_of(q, cols)) for c in col_ids]
+    assert table["multi_valued"] == [d for d in (rows, cols) if d == "tag"]
+    if "tag" in (rows, cols):
+        assert table["total"] > len(quotes), "a tag table that counts each quote once proves little"
+        assert None in (row_ids if rows == "tag" else col_ids), "untagged quotes have a value"
     for i, row in enumerate(table["cells"]):
         for j, cell in enumerate(row):
             total = table["total"]

@@ -41,6 +41,9 @@ from app.queries.tables import (
 )
 
 NO_ORGANISATION = "No organisation named"
+UNTAGGED = "Untagged"
+# The dimensions under which one quote can fall under several values (and so count more than once).
+MULTI_VALUED = (Dimension.tag,)
 
 
 @dataclass(frozen=True)
@@ -87,9 +90,12 @@ SPECS: dict[Dimension, DimensionSpec] = {
         ),
         report_id=interview.c.report_id,
     ),
+    # Untagged quotes count under a value of their own, last, as organisation type's "none".
     Dimension.tag: DimensionSpec(
         DIMENSION_KEYS["tag"],
-        select(tag.c.id, tag.c.name).order_by(tag.c.kind, tag.c.name),
+        select(tag.c.id, tag.c.name, literal(0).label("untagged"), tag.c.kind)
+        .union_all(select(literal(None), literal(UNTAGGED), literal(1), literal(None)))
+        .order_by("untagged", "kind", "name"),
         needs_tags=True,
     ),
     # Newest report first, as the reports list them; companions without quotes count 0.
@@ -113,9 +119,9 @@ def dimension_values(
 
 
 def _counted_source(dimensions: list[Dimension]) -> FromClause:
-    """`quote`, joined to its tags when grouping by tag."""
+    """`quote`, joined to its tags when grouping by tag (an untagged quote: a NULL tag)."""
     if any(SPECS[d].needs_tags for d in dimensions):
-        return quote.join(quote_tag, quote_tag.c.quote_id == quote.c.id)
+        return quote.outerjoin(quote_tag, quote_tag.c.quote_id == quote.c.id)
     return quote
 
 
@@ -194,10 +200,10 @@ def crosstab(
     cells_by_key = count_by(session, conditions, [rows, cols])
     row_counts = count_by(session, conditions, [rows])
     col_counts = count_by(session, conditions, [cols])
-    total = count_by(session, conditions, []).get((), 0)
     cells = [[cells_by_key.get((r.value, c.value), 0) for c in col_values] for r in row_values]
-    row_totals = [row_counts.get((r.value,), 0) for r in row_values]
-    col_totals = [col_counts.get((c.value,), 0) for c in col_values]
+    row_totals = [sum(row) for row in cells]
+    col_totals = [sum(column) for column in zip(*cells, strict=True)] or [0] * len(col_values)
+    total = sum(row_totals)
     return schemas.Crosstab(
         rows_dimension=rows.value,
         cols_dimension=cols.value,
@@ -207,6 +213,12 @@ def crosstab(
         row_totals=row_totals,
         col_totals=col_totals,
         total=total,
+        distinct_quotes=schemas.CrosstabDistinct(
+            rows=[row_counts.get((r.value,), 0) for r in row_values],
+            cols=[col_counts.get((c.value,), 0) for c in col_values],
+            total=count_by(session, conditions, []).get((), 0),
+        ),
+        multi_valued=[d.value for d in (rows, cols) if d in MULTI_VALUED],
         shares=schemas.CrosstabShares(
             of_total=[[_share(n, total) for n in row] for row in cells],
             of_row=[

@@ -14,6 +14,7 @@ use them as `from app import schemas` then `schemas.Quote`:
 
 from app.schemas.analysis import (
     Crosstab,
+    CrosstabDistinct,
     CrosstabShares,
     DimensionCount,
     DimensionValue,
@@ -61,6 +62,7 @@ __all__ = [
     "ChangeSetRef",
     "Counts",
     "Crosstab",
+    "CrosstabDistinct",
     "CrosstabShares",
     "DimensionCount",
     "DimensionValue",

@@ -29,6 +29,14 @@ class CrosstabShares(PublicModel):
     of_col: list[list[float]] = Field(description="Each cell divided by its column total.")
 
 
+class CrosstabDistinct(PublicModel):
+    """Distinct quotes of a cross-tab's rows, columns and whole."""
+
+    rows: list[int] = Field(description="Distinct quotes per row.")
+    cols: list[int] = Field(description="Distinct quotes per column.")
+    total: int = Field(description="Distinct matching quotes.")
+
+
 class Crosstab(PublicModel):
     """Quote counts by two dimensions, zero cells included, in the dimensions' natural order."""
 
@@ -36,12 +44,20 @@ class Crosstab(PublicModel):
     cols_dimension: str = Field(description="The dimension of the columns.")
     rows: list[DimensionValue] = Field(description="Every value of the row dimension.")
     cols: list[DimensionValue] = Field(description="Every value of the column dimension.")
-    cells: list[list[int]] = Field(description="cells[i][j]: quotes with row i and column j.")
-    row_totals: list[int] = Field(description="Distinct quotes per row.")
-    col_totals: list[int] = Field(description="Distinct quotes per column.")
-    total: int = Field(
-        description="Distinct matching quotes (with `tag`, totals can exceed it: a quote counts "
-        "under each of its tags)."
+    cells: list[list[int]] = Field(
+        description="cells[i][j]: quotes with row i and column j (under `tag`, a quote counts "
+        "in the cell of each of its tags, and an untagged one under the `null` value)."
+    )
+    row_totals: list[int] = Field(description="Each row's sum of its cells.")
+    col_totals: list[int] = Field(description="Each column's sum of its cells.")
+    total: int = Field(description="The sum of all cells.")
+    distinct_quotes: CrosstabDistinct = Field(
+        description="Distinct matching quotes per row, per column and in all: the totals, "
+        "unless a dimension in `multi_valued` counts a quote more than once."
+    )
+    multi_valued: list[str] = Field(
+        description="This table's dimensions under which one quote can count in several cells "
+        "(`tag`: a quote counts under each of its tags); empty: every quote counts once."
     )
     shares: CrosstabShares = Field(description="The cells as shares of total, row and column.")
 

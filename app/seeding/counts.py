@@ -13,8 +13,9 @@ from sqlalchemy import Connection, delete, func, insert, literal, select
 from app.queries.coded_counts import CODED_DIMENSIONS, new_codes, ordered_values, pack_codes
 from app.queries.tables import DIMENSION_KEYS, quote, quote_code, quote_count, quote_tag
 
-# Tags are counted over the quotes joined to their tags, as the facet queries count them.
-_TAGGED_QUOTES = quote.join(quote_tag, quote_tag.c.quote_id == quote.c.id)
+# Tags are counted over the quotes joined to their tags, as the facet queries count them; an
+# untagged quote counts under '' (the facets' "Untagged").
+_TAGGED_QUOTES = quote.outerjoin(quote_tag, quote_tag.c.quote_id == quote.c.id)
 
 
 def refresh_quote_counts(connection: Connection) -> None:
