@@ -77,7 +77,8 @@ class Settings(BaseSettings):
         default=50_000,
         ge=1,
         le=1_000_000,
-        description="Most cells (rows x columns) a cross-tab may have; more is a 422.",
+        description="Most cells (rows x columns) a cross-tab or case-code matrix may have, and "
+        "most pairs a co-occurrence may list; more is a 422.",
     )
     response_cache_max_bytes: int = Field(
         default=32 * 1024 * 1024,

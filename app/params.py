@@ -1,7 +1,7 @@
 """Query parameters of the list endpoints, and the opaque pagination cursor."""
 
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
@@ -190,6 +190,35 @@ class CrosstabParams(QuoteFilters):
 
     rows: Dimension = Field(description="Dimension of the rows.")
     cols: Dimension = Field(description="Dimension of the columns.")
+
+
+class Unit(StrEnum):
+    """What two values co-occur in."""
+
+    quote = "quote"
+    interview = "interview"
+    theme = "theme"
+
+
+class CooccurrenceParams(QuoteFilters):
+    """A dimension whose values to pair, and the unit they co-occur in."""
+
+    dimension: Dimension = Field(description="The dimension whose values are paired.")
+    within: Unit | None = Field(
+        default=None,
+        description="What two values co-occur in: `quote` (only for `tag`, a quote's tags), "
+        "`interview` or `theme`. Default: `quote` for `tag`, `theme` for `stakeholder_type` "
+        "and `organisation_type`, `interview` for the others. It may not be the dimension.",
+    )
+
+
+class CaseCodeParams(QuoteFilters):
+    """The codes of a case-by-code matrix, and whether it counts or marks them."""
+
+    codes: Literal["theme", "tag"] = Field(description="The codes: `theme` or `tag`.")
+    binary: bool = Field(
+        default=False, description="1 where an interview has the code at all, instead of counts."
+    )
 
 
 class ObjectType(StrEnum):

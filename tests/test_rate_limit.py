@@ -10,7 +10,7 @@ from limits import RateLimitItemPerSecond
 from sqlalchemy import Engine
 
 from app.http.client_ip import budget_keys, parse_ip
-from app.http.rate_limit import Counter
+from app.http.rate_limit import EXPORT_PATHS, Counter
 from app.main import create_app
 from tests.helpers.settings import Configure
 
@@ -125,16 +125,28 @@ def test_budget_keys() -> None:
     assert budget_keys("2001:db8:aa:1::1") == ("2001:db8:aa:1::/64", "2001:db8:aa::/48")
 
 
-@pytest.mark.parametrize(
-    "export",
-    ["/v1/quotes.csv", "/v1/quotes.ndjson", "/v1/exports/refi-qda.qdpx", "/v1/stats/crosstab.csv"],
-)
+# Each export with the parameters it needs.
+EXPORTS = {
+    "/v1/quotes.csv": {},
+    "/v1/quotes.ndjson": {},
+    "/v1/exports/refi-qda.qdpx": {},
+    "/v1/exports/case-code-matrix.csv": {"codes": "theme"},
+    "/v1/stats/crosstab.csv": {"rows": "layer", "cols": "theme"},
+    "/v1/stats/cooccurrence.csv": {"dimension": "tag"},
+}
+
+
+def test_every_export_is_priced_as_one() -> None:
+    assert set(EXPORTS) == EXPORT_PATHS
+
+
+@pytest.mark.parametrize("export", EXPORTS)
 def test_an_export_costs_more_than_a_request(
     configure: Configure, engine: Engine, export: str
 ) -> None:
     configure(rate_limit_enabled="true", rate_limit_per_minute="10", rate_limit_export_cost="4")
     with api(engine, ("203.0.113.50", 1)) as client:
-        params = {"rows": "layer", "cols": "theme"} if "crosstab" in export else {}
+        params = EXPORTS[export]
         first = client.get(export, params=params)
         assert first.status_code == 200
         assert first.headers["ratelimit-remaining"] == "6"

@@ -36,7 +36,14 @@ KEY_PREFIX = "insights:ratelimit"
 UNLIMITED_PATHS = frozenset({"/healthz", "/readyz"})
 # Whole-collection downloads: each costs `export_cost` requests of the budget.
 EXPORT_PATHS = frozenset(
-    {"/v1/quotes.csv", "/v1/quotes.ndjson", "/v1/exports/refi-qda.qdpx", "/v1/stats/crosstab.csv"}
+    {
+        "/v1/quotes.csv",
+        "/v1/quotes.ndjson",
+        "/v1/exports/refi-qda.qdpx",
+        "/v1/exports/case-code-matrix.csv",
+        "/v1/stats/crosstab.csv",
+        "/v1/stats/cooccurrence.csv",
+    }
 )
 REDIS_TIMEOUT_S = 0.25
 # After a Redis failure, requests go unlimited this long before Redis is tried again, so an

@@ -90,3 +90,24 @@ def crosstab_csv(table: schemas.Crosstab) -> str:
     ]
     footer = ["Total", *table.col_totals, table.total]
     return BOM + "".join(csv_lines([header, *body, footer]))
+
+
+def cooccurrence_csv(table: schemas.Cooccurrence) -> str:
+    """The pairs as a spreadsheet: one row a pair, most shared first."""
+    header = ["value_a", "label_a", "value_b", "label_b", f"{table.within}s"]
+    body = [
+        [pair.a.value, pair.a.label, pair.b.value, pair.b.label, pair.count] for pair in table.pairs
+    ]
+    return BOM + "".join(csv_lines([header, *body]))
+
+
+def case_code_matrix_csv(table: schemas.Crosstab, *, binary: bool) -> str:
+    """Interviews (cases) down, codes across by id, each cell a count (or 1 where the interview
+    has the code at all): the layout R's `read.csv` and Excel read as a matrix."""
+    codes = [index for index, col in enumerate(table.cols) if col.value is not None]
+    header = ["case", "attribution", *(table.cols[index].value for index in codes)]
+    body = [
+        [row.value, row.label, *(min(cells[i], 1) if binary else cells[i] for i in codes)]
+        for row, cells in zip(table.rows, table.cells, strict=True)
+    ]
+    return BOM + "".join(csv_lines([header, *body]))

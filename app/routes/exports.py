@@ -1,4 +1,5 @@
-"""Whole-list exports: CSV and NDJSON of the quotes, and a REFI-QDA project of the reports."""
+"""Whole-list exports: CSV and NDJSON of the quotes, a case-by-code matrix, and a REFI-QDA project
+of the reports."""
 
 from collections.abc import Callable, Iterator
 from itertools import chain
@@ -10,9 +11,11 @@ from sqlalchemy import ColumnElement
 from sqlalchemy.orm import Session
 
 from app import schemas
+from app.config import get_settings
 from app.deps import SessionDep, api_router
 from app.errors import NotFound
-from app.params import Filter, QuoteFilters
+from app.params import CaseCodeParams, Dimension, Filter, QuoteFilters
+from app.queries.dimensions import crosstab
 from app.queries.exports import qdpx_project
 from app.queries.quotes import check_ids_exist, quote_batches, quote_conditions
 from app.render.qdpx import QDPX_MEDIA_TYPE, archive_file_name, build_qdpx
@@ -21,6 +24,7 @@ from app.render.tabular import (
     CSV_MEDIA_TYPE,
     NDJSON_MEDIA_TYPE,
     QUOTE_COLUMNS,
+    case_code_matrix_csv,
     csv_lines,
     quote_row,
 )
@@ -92,6 +96,27 @@ def stream_quotes(
     batches = quote_batches(request.app.state.engine, conditions)
     first = next(batches)
     return encode(chain(first, chain.from_iterable(batches)))
+
+
+@router.get(
+    "/v1/exports/case-code-matrix.csv",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}},
+)
+def export_case_code_matrix(
+    session: SessionDep, params: Annotated[CaseCodeParams, Query()]
+) -> Response:
+    """Interviews (the cases) by codes (themes or tags): each cell the interview's quotes with
+    the code under the filters, or 1 and 0 with `binary=true`; every interview a row, every code
+    a column by id, ready for R and Excel."""
+    codes = Dimension(params.codes)
+    table = crosstab(session, params, Dimension.interview, codes, get_settings().max_crosstab_cells)
+    name = f"case-code-matrix-{params.codes}{'-binary' if params.binary else ''}.csv"
+    return Response(
+        case_code_matrix_csv(table, binary=params.binary),
+        media_type=CSV_MEDIA_TYPE,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 @router.get(

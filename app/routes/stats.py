@@ -1,4 +1,4 @@
-"""Cross-tabulations of quotes for analysts."""
+"""Cross-tabulations and co-occurrences of quotes for analysts."""
 
 from typing import Annotated, Any
 
@@ -9,9 +9,10 @@ from app import schemas
 from app.config import get_settings
 from app.deps import SessionDep, api_router
 from app.http.negotiation import preferred_format
-from app.params import CrosstabParams
+from app.params import CooccurrenceParams, CrosstabParams
+from app.queries.cooccurrence import cooccurrence
 from app.queries.dimensions import crosstab
-from app.render.tabular import CSV_MEDIA_TYPE, crosstab_csv
+from app.render.tabular import CSV_MEDIA_TYPE, cooccurrence_csv, crosstab_csv
 
 router = api_router(prefix="/v1/stats", tags=["analysis"])
 
@@ -39,13 +40,45 @@ def get_crosstab_csv(session: SessionDep, params: Annotated[CrosstabParams, Quer
     return _csv(crosstab(session, params, params.rows, params.cols, _max_cells()), vary=False)
 
 
+@router.get("/cooccurrence", response_model=schemas.Cooccurrence, responses=CSV_RESPONSE)
+def get_cooccurrence(
+    session: SessionDep, request: Request, params: Annotated[CooccurrenceParams, Query()]
+) -> schemas.Cooccurrence | Response:
+    """Which values of a dimension appear together (two tags on one quote, two themes in one
+    interview, two stakeholder types on one theme), and in how many units, under any filters;
+    CSV with `Accept: text/csv`."""
+    table = cooccurrence(session, params, _max_cells())
+    if preferred_format(request.headers.get("accept", "")) == "text/csv":
+        return _cooccurrence_csv(table, vary=True)
+    return Response(
+        table.model_dump_json(), media_type="application/json", headers={"Vary": "Accept"}
+    )
+
+
+@router.get("/cooccurrence.csv", response_class=Response, responses=CSV_RESPONSE)
+def get_cooccurrence_csv(
+    session: SessionDep, params: Annotated[CooccurrenceParams, Query()]
+) -> Response:
+    """The co-occurring pairs as CSV, for spreadsheets."""
+    return _cooccurrence_csv(cooccurrence(session, params, _max_cells()), vary=False)
+
+
+def _cooccurrence_csv(table: schemas.Cooccurrence, *, vary: bool) -> Response:
+    filename = f"cooccurrence-{table.dimension}-within-{table.within}.csv"
+    return _attachment(cooccurrence_csv(table), filename, vary=vary)
+
+
 def _max_cells() -> int:
     return get_settings().max_crosstab_cells
 
 
 def _csv(table: schemas.Crosstab, *, vary: bool) -> Response:
     filename = f"crosstab-{table.rows_dimension}-by-{table.cols_dimension}.csv"
+    return _attachment(crosstab_csv(table), filename, vary=vary)
+
+
+def _attachment(body: str, filename: str, *, vary: bool) -> Response:
     headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
     if vary:
         headers["Vary"] = "Accept"
-    return Response(crosstab_csv(table), media_type=CSV_MEDIA_TYPE, headers=headers)
+    return Response(body, media_type=CSV_MEDIA_TYPE, headers=headers)

@@ -13,6 +13,9 @@ use them as `from app import schemas` then `schemas.Quote`:
 """
 
 from app.schemas.analysis import (
+    Cooccurrence,
+    CooccurrencePair,
+    CooccurrenceValue,
     Crosstab,
     CrosstabDistinct,
     CrosstabShares,
@@ -60,6 +63,9 @@ __all__ = [
     "Change",
     "ChangeSet",
     "ChangeSetRef",
+    "Cooccurrence",
+    "CooccurrencePair",
+    "CooccurrenceValue",
     "Counts",
     "Crosstab",
     "CrosstabDistinct",

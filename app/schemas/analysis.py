@@ -10,7 +10,8 @@ class DimensionValue(PublicModel):
     """One value of a dimension."""
 
     value: str | None = Field(
-        description="The value's id (null: the organisation_type of attributions naming none)."
+        description="The value's id (null: the organisation_type of attributions naming none, "
+        "or the tag of untagged quotes)."
     )
     label: str = Field(description="Display label of the value.")
 
@@ -101,4 +102,36 @@ class SearchHit(PublicModel):
     report: ReportRef | None = Field(
         description="The report the quote or theme belongs to; null for a layer, which the "
         "iceberg model shares across reports."
+    )
+
+
+class CooccurrenceValue(DimensionValue):
+    """A value of the dimension, with the units it appears in."""
+
+    count: int = Field(description="Units (see `within`) with at least one matching quote of it.")
+
+
+class CooccurrencePair(PublicModel):
+    """Two values that appear in the same units, and in how many."""
+
+    a: DimensionValue = Field(description="The first value (the earlier in natural order).")
+    b: DimensionValue = Field(description="The second value.")
+    count: int = Field(description="Units (see `within`) with matching quotes of both values.")
+
+
+class Cooccurrence(PublicModel):
+    """Which values of a dimension appear together, and how often, under the filters."""
+
+    dimension: str = Field(description="The dimension whose values are paired.")
+    within: str = Field(
+        description="The unit two values co-occur in: `quote` (two tags on one quote), "
+        "`interview` (two themes raised in one interview), `theme` (two stakeholder types "
+        "speaking to one theme)."
+    )
+    values: list[CooccurrenceValue] = Field(
+        description="Every value that appears under the filters, most units first."
+    )
+    pairs: list[CooccurrencePair] = Field(
+        description="Every pair that shares at least one unit, most shared first (ties in "
+        "natural order)."
     )

@@ -88,6 +88,11 @@ PINNED_REQUESTS: list[tuple[str, str]] = [
     ("search-prefix", "/v1/search?q=regulat%2A"),
     ("search-iceberg", "/v1/search?q=iceberg"),
     ("crosstab-theme-by-layer", "/v1/stats/crosstab?rows=theme&cols=layer"),
+    ("cooccurrence-of-tags", "/v1/stats/cooccurrence?dimension=tag"),
+    (
+        "cooccurrence-of-stakeholder-types-outside-the-tip",
+        "/v1/stats/cooccurrence?dimension=stakeholder_type&not_layer=tip-of-the-iceberg",
+    ),
     ("crosstab-stakeholder-type-by-tag", "/v1/stats/crosstab?rows=stakeholder_type&cols=tag"),
     (
         "crosstab-organisation-type-by-layer-of-a-tag",
