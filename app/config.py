@@ -73,6 +73,13 @@ class Settings(BaseSettings):
         le=350,
         description="Most ids one request may OR across all its filters; more is a 422.",
     )
+    max_xlsx_quotes: int = Field(
+        default=10_000,
+        ge=1,
+        le=1_048_575,
+        description="Most quotes one /v1/quotes.xlsx holds (a workbook is built whole before it "
+        "is sent); more is a 422 pointing to the streamed CSV and NDJSON.",
+    )
     max_crosstab_cells: int = Field(
         default=50_000,
         ge=1,
@@ -132,7 +139,7 @@ class Settings(BaseSettings):
     rate_limit_export_cost: int = Field(
         default=10,
         ge=1,
-        description="Requests of the budget one export (CSV, NDJSON, .qdpx) costs.",
+        description="Requests of the budget one export (CSV, NDJSON, XLSX, .qdpx) costs.",
     )
     redis_url: str | None = Field(
         default=None,

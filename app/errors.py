@@ -235,10 +235,11 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 async def _invalid_query(request: Request, exc: Exception) -> JSONResponse:
-    # The query layer names the parameter; here it becomes a query-string location.
+    # The query layer names the parameter; here it becomes a query-string location (the query
+    # string itself when no one parameter is at fault, as for the parameters' own bounds).
     assert isinstance(exc, InvalidQuery)
     errors = [
-        {"loc": ["query", parameter], "msg": message, "type": kind}
+        {"loc": ["query", parameter] if parameter else ["query"], "msg": message, "type": kind}
         for parameter, message, kind in exc.problems
     ]
     return InvalidParameter.from_errors(exc.detail, errors).response(request.url.path)

@@ -129,9 +129,11 @@ def test_budget_keys() -> None:
 EXPORTS = {
     "/v1/quotes.csv": {},
     "/v1/quotes.ndjson": {},
+    "/v1/quotes.xlsx": {},
     "/v1/exports/refi-qda.qdpx": {},
     "/v1/exports/case-code-matrix.csv": {"codes": "theme"},
     "/v1/stats/crosstab.csv": {"rows": "layer", "cols": "theme"},
+    "/v1/stats/crosstab.xlsx": {"rows": "layer", "cols": "theme"},
     "/v1/stats/cooccurrence.csv": {"dimension": "tag"},
 }
 

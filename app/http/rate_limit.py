@@ -39,9 +39,11 @@ EXPORT_PATHS = frozenset(
     {
         "/v1/quotes.csv",
         "/v1/quotes.ndjson",
+        "/v1/quotes.xlsx",
         "/v1/exports/refi-qda.qdpx",
         "/v1/exports/case-code-matrix.csv",
         "/v1/stats/crosstab.csv",
+        "/v1/stats/crosstab.xlsx",
         "/v1/stats/cooccurrence.csv",
     }
 )

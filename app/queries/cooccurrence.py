@@ -8,7 +8,7 @@ unit, so a pair's count is the number of units holding both values, in one state
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, FromClause, and_, func, select
+from sqlalchemy import ColumnElement, FromClause, Select, and_, func, select
 from sqlalchemy.orm import Session
 
 from app import schemas
@@ -61,13 +61,7 @@ def cooccurrence(
             kind="too_many_cells",
         )
     units = _units(session, params, dimension, within)
-    first, second = units.alias("first"), units.alias("second")
-    shared = (
-        select(first.c.value.label("a"), second.c.value.label("b"), func.count().label("n"))
-        .select_from(first)
-        .join(second, and_(first.c.unit == second.c.unit, first.c.value < second.c.value))
-        .group_by(first.c.value, second.c.value)
-    )
+    shared = _shared(units)
     alone = select(units.c.value, func.count().label("n")).group_by(units.c.value)
     order = {value.value: index for index, value in enumerate(values)}
     by_id = {value.value: value for value in values}
@@ -94,6 +88,17 @@ def _check(dimension: Dimension, within: Unit) -> None:
     others = [unit.value for unit in Unit if dimension not in SINGLE_IN[unit]]
     hint = f"pair them within {' or '.join(others)}" if others else "they never share one"
     raise InvalidQuery.of("within", f"a {within.value} has one {dimension.value}: {hint}.")
+
+
+def _shared(units: Any) -> Select[Any]:
+    """Each pair of values with the units that hold both (each pair once: a < b by id)."""
+    first, second = units.alias("first"), units.alias("second")
+    return (
+        select(first.c.value.label("a"), second.c.value.label("b"), func.count().label("n"))
+        .select_from(first)
+        .join(second, and_(first.c.unit == second.c.unit, first.c.value < second.c.value))
+        .group_by(first.c.value, second.c.value)
+    )
 
 
 def _units(session: Session, params: CooccurrenceParams, dimension: Dimension, within: Unit) -> Any:

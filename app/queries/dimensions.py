@@ -219,15 +219,17 @@ def crosstab(
             total=count_by(session, conditions, []).get((), 0),
         ),
         multi_valued=[d.value for d in (rows, cols) if d in MULTI_VALUED],
-        shares=schemas.CrosstabShares(
-            of_total=[[_share(n, total) for n in row] for row in cells],
-            of_row=[
-                [_share(n, rt) for n in row] for row, rt in zip(cells, row_totals, strict=True)
-            ],
-            of_col=[
-                [_share(n, ct) for n, ct in zip(row, col_totals, strict=True)] for row in cells
-            ],
-        ),
+        shares=_shares(cells, row_totals, col_totals, total),
+    )
+
+
+def _shares(
+    cells: list[list[int]], row_totals: list[int], col_totals: list[int], total: int
+) -> schemas.CrosstabShares:
+    return schemas.CrosstabShares(
+        of_total=[[_share(n, total) for n in row] for row in cells],
+        of_row=[[_share(n, rt) for n in row] for row, rt in zip(cells, row_totals, strict=True)],
+        of_col=[[_share(n, ct) for n, ct in zip(row, col_totals, strict=True)] for row in cells],
     )
 
 

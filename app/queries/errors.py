@@ -6,7 +6,8 @@ tool) may say it its own way.
 
 
 class InvalidQuery(ValueError):
-    """Parameters the query layer cannot answer: each problem is (parameter, message, kind)."""
+    """Parameters the query layer cannot answer: each problem is (parameter, message, kind);
+    the parameter is "" when they are at fault together (too many quotes for one workbook)."""
 
     def __init__(self, detail: str, problems: list[tuple[str, str, str]]) -> None:
         super().__init__(detail)

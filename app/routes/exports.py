@@ -1,5 +1,5 @@
-"""Whole-list exports: CSV and NDJSON of the quotes, a case-by-code matrix, and a REFI-QDA project
-of the reports."""
+"""Whole-list exports: CSV, NDJSON and XLSX of the quotes, a case-by-code matrix, and a REFI-QDA
+project of the reports."""
 
 from collections.abc import Callable, Iterator
 from itertools import chain
@@ -16,8 +16,15 @@ from app.deps import SessionDep, api_router
 from app.errors import NotFound
 from app.params import CaseCodeParams, Dimension, Filter, QuoteFilters
 from app.queries.dimensions import crosstab
+from app.queries.errors import InvalidQuery
 from app.queries.exports import qdpx_project
-from app.queries.quotes import check_ids_exist, quote_batches, quote_conditions
+from app.queries.quotes import (
+    check_ids_exist,
+    count_quotes,
+    iter_quotes,
+    quote_batches,
+    quote_conditions,
+)
 from app.render.qdpx import QDPX_MEDIA_TYPE, archive_file_name, build_qdpx
 from app.render.tabular import (
     BOM,
@@ -28,6 +35,7 @@ from app.render.tabular import (
     csv_lines,
     quote_row,
 )
+from app.render.xlsx import XLSX_MEDIA_TYPE, quotes_workbook
 
 router = api_router(tags=["exports"])
 ExportedReports = Annotated[
@@ -96,6 +104,31 @@ def stream_quotes(
     batches = quote_batches(request.app.state.engine, conditions)
     first = next(batches)
     return encode(chain(first, chain.from_iterable(batches)))
+
+
+@router.get(
+    "/v1/quotes.xlsx",
+    response_class=Response,
+    responses={200: {"content": {XLSX_MEDIA_TYPE: {"schema": {"type": "string"}}}}},
+)
+def export_quotes_xlsx(session: SessionDep, filters: Annotated[QuoteFilters, Query()]) -> Response:
+    """Every quote matching the filters as an Excel workbook: the CSV's columns, a frozen
+    header row, widths and wrapped text; at most MAX_XLSX_QUOTES quotes."""
+    most = get_settings().max_xlsx_quotes
+    if count_quotes(session, filters, most) > most:
+        # No one parameter is at fault: the filters together match too many.
+        raise InvalidQuery.of(
+            "",
+            f"More than {most} quotes match (MAX_XLSX_QUOTES): narrow the filters, or take "
+            "/v1/quotes.csv or /v1/quotes.ndjson, which stream any number.",
+            kind="too_many_quotes",
+        )
+    conditions = quote_conditions(session, filters)
+    return Response(
+        quotes_workbook(iter_quotes(session, conditions)),
+        media_type=XLSX_MEDIA_TYPE,
+        headers={"Content-Disposition": 'attachment; filename="quotes.xlsx"'},
+    )
 
 
 @router.get(

@@ -13,6 +13,7 @@ from app.params import CooccurrenceParams, CrosstabParams
 from app.queries.cooccurrence import cooccurrence
 from app.queries.dimensions import crosstab
 from app.render.tabular import CSV_MEDIA_TYPE, cooccurrence_csv, crosstab_csv
+from app.render.xlsx import XLSX_MEDIA_TYPE, crosstab_workbook
 
 router = api_router(prefix="/v1/stats", tags=["analysis"])
 
@@ -61,6 +62,22 @@ def get_cooccurrence_csv(
 ) -> Response:
     """The co-occurring pairs as CSV, for spreadsheets."""
     return _cooccurrence_csv(cooccurrence(session, params, _max_cells()), vary=False)
+
+
+@router.get(
+    "/crosstab.xlsx",
+    response_class=Response,
+    responses={200: {"content": {XLSX_MEDIA_TYPE: {"schema": {"type": "string"}}}}},
+)
+def get_crosstab_xlsx(session: SessionDep, params: Annotated[CrosstabParams, Query()]) -> Response:
+    """The cross-tab as an Excel workbook: the CSV's layout, frozen header row and label column."""
+    table = crosstab(session, params, params.rows, params.cols, _max_cells())
+    filename = f"crosstab-{table.rows_dimension}-by-{table.cols_dimension}.xlsx"
+    return Response(
+        crosstab_workbook(table),
+        media_type=XLSX_MEDIA_TYPE,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 def _cooccurrence_csv(table: schemas.Cooccurrence, *, vary: bool) -> Response:
