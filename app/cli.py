@@ -15,6 +15,7 @@ from app.curation.check import check_tree
 from app.curation.scaffold import ScaffoldError, new_report
 from app.curation.writing import draft_folder
 from app.db import get_engine, lift_time_limit
+from app.params import QuoteFilters
 from app.queries.errors import InvalidQuery
 from app.queries.exports import qdpx_project
 from app.queries.quotes import check_ids_exist
@@ -162,7 +163,7 @@ def export_qdpx(
         except InvalidQuery as exc:
             typer.echo(exc.detail, err=True)
             sys.exit(1)
-        project = qdpx_project(session, report or None)
+        project = qdpx_project(session, QuoteFilters(report=report or []))
     if project is None:
         typer.echo("No report to export has a full text.", err=True)
         sys.exit(1)

@@ -26,8 +26,9 @@ from lxml import etree
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from app.params import QuoteFilters
 from app.queries.exports import qdpx_project
-from app.render.qdpx import QdpxProject, QdpxQuote, build_qdpx, guid
+from app.render.qdpx import QdpxProject, QdpxQuote, build_qdpx, file_safe_name, guid
 from tests.helpers.api import assert_problem, walk_pages
 from tests.helpers.ci import skip_or_fail
 from tests.helpers.databases import client_for
@@ -55,6 +56,8 @@ EXPECTED_LAYERS: Final = 4
 EXPECTED_THEMES: Final = 18
 EXPECTED_INTERVIEWS: Final = 17
 EXPECTED_QUOTES: Final = 62
+# An interview of the real report, whose quotes all stand in that report.
+INTERVIEW: Final = "former-federal-regulator"
 SYNTHETIC_QUOTES: Final = 18
 SYNTHETIC_INTERVIEWS: Final = 8
 VARIABLE_NAMES: Final = ("Stakeholder type", "Organisation type", "Role", "Attribution", "Report")
@@ -125,7 +128,7 @@ def description(element: Element) -> str | None:
 def read_project(engine: Engine, report_ids: list[str] | None = None) -> QdpxProject:
     """The REFI-QDA project of the reports, as the API's export builds it."""
     with Session(engine) as session:
-        built = qdpx_project(session, report_ids)
+        built = qdpx_project(session, QuoteFilters(report=report_ids or []))
     assert built is not None
     return built
 
@@ -182,7 +185,7 @@ def test_archive_holds_project_and_report_text(archive: Archive, project: QdpxPr
     (report,) = project.reports
     assert report.id == REPORT_ID
     assert text == report.text == (SEEDS_DIR / REPORT_DIR / "text.txt").read_text("utf-8")
-    assert source.get("name") == report.title
+    assert source.get("name") == file_safe_name(report.title)
     assert description(source) == report.credit
     assert source.find("q:PlainTextContent", NS) is None  # a path or inline text, never both
 
@@ -191,7 +194,7 @@ def test_project_attributes_and_user(archive: Archive, project: QdpxProject) -> 
     root = archive.root
     (user,) = archive.all("Users/User")
     assert user.get("name") == "Insights API"
-    assert root.get("name") == project.reports[0].title
+    assert root.get("name") == file_safe_name(project.reports[0].title)
     assert root.get("origin") == "Insights API"
     assert root.get("creatingUserGUID") == user.get("guid")
     created = project.created_at
@@ -253,7 +256,7 @@ def test_selections_reproduce_quotes_and_code_their_theme(
         start, end = int(selection.get("startPosition")), int(selection.get("endPosition"))
         assert (start, end) == (quote.start_offset, quote.end_offset)
         assert text[start:end] == quote.text, quote.id
-        assert description(selection) == f"From {source.get('name')} ({REPORT_ID})"
+        assert description(selection) == f"From {project.reports[0].title} ({REPORT_ID})"
         (coding,) = children(selection, "Coding")
         (code_ref,) = children(coding, "CodeRef")
         code = by_guid[code_ref.get("targetGUID")]
@@ -428,8 +431,8 @@ def test_the_default_export_holds_every_report_with_a_text(
         guid("source", PRESS_RELEASE),
     ]
     assert [source.get("name") for source, _ in found] == [
-        reports[REPORT_ID]["title"],
-        reports[PRESS_RELEASE]["title"],
+        file_safe_name(reports[REPORT_ID]["title"]),
+        file_safe_name(reports[PRESS_RELEASE]["title"]),
     ]
     assert not reports[SEMINAR_REPORT]["has_full_text"]
     (real, real_text), (release, release_text) = found
@@ -438,7 +441,7 @@ def test_the_default_export_holds_every_report_with_a_text(
     assert release_text == press_release_text.read_text("utf-8")
     assert len(children(real, "PlainTextSelection")) == EXPECTED_QUOTES
     assert children(release, "PlainTextSelection") == []
-    assert archive.root.get("name") == "Alliance for Health Policy: insights reports"
+    assert archive.root.get("name") == "Alliance for Health Policy - insights reports"
 
 
 def test_the_series_export_is_valid_qda_xml(series_archive: Archive, schema: Element) -> None:
@@ -456,7 +459,7 @@ def test_the_series_holds_each_report_as_a_source_in_report_order(
     assert [source.get("guid") for source, _ in found] == [
         guid("source", report["id"]) for report in with_text
     ]
-    assert [source.get("name") for source, _ in found] == [r["title"] for r in with_text]
+    assert [s.get("name") for s, _ in found] == [file_safe_name(r["title"]) for r in with_text]
     assert [text for _, text in found][:2] == [
         (FIXTURE_REPORTS / SYNTHETIC / "text.txt").read_text("utf-8"),
         (SEEDS_DIR / REPORT_DIR / "text.txt").read_text("utf-8"),
@@ -464,7 +467,7 @@ def test_the_series_holds_each_report_as_a_source_in_report_order(
     file_names = [source.get("plainTextPath").removeprefix(INTERNAL) for source, _ in found]
     assert series_archive.names == [PROJECT_FILE] + [f"Sources/{name}" for name in file_names]
     assert series_archive.root.get("name") == (
-        "Insights API test fixtures, Alliance for Health Policy: insights reports"
+        "Insights API test fixtures, Alliance for Health Policy - insights reports"
     )
 
 
@@ -482,7 +485,7 @@ def test_each_selection_is_its_quote_in_its_own_reports_text(
             start, end = int(selection.get("startPosition")), int(selection.get("endPosition"))
             assert text[start:end] == quote["text"], quote["id"]
             assert description(selection) == (
-                f"From {source.get('name')} ({quote['report']['id']})"
+                f"From {quote['report']['title']} ({quote['report']['id']})"
             )
             seen.append(quote["id"])
     assert sorted(seen) == sorted(quotes)
@@ -636,3 +639,54 @@ def test_names_a_qualcoder_import_keeps_unique_are_unique(series_archive: Archiv
     ):
         names = [element.get("name") for element in series_archive.all(path)]
         assert len(names) == len(set(names)), path
+
+
+# --- the quote list's filters -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "not_layer=tip-of-the-iceberg&q=patient*",
+        "stakeholder_type=payer",
+        "tag=medicaid&max_length=300",
+        "interview=former-federal-regulator",
+    ],
+)
+def test_the_quote_list_s_filters_export_just_their_quotes(
+    client: TestClient, schema: Element, query: str
+) -> None:
+    response = client.get(f"{EXPORT_URL}?{query}")
+    assert response.status_code == 200, response.text
+    archive = read_archive(response.content)
+    assert schema.validate(etree.fromstring(archive.members["project.qde"])), schema.error_log
+    matching = walk_pages(client, f"/v1/quotes?limit=100&{query}", max_pages=1)
+    selections = [s.get("name") for s in archive.all("Sources/TextSource/PlainTextSelection")]
+    assert selections == [quote["id"] for quote in matching]
+    assert 0 < len(selections) < EXPECTED_QUOTES
+    cases = {case.get("guid") for case in archive.all("Cases/Case")}
+    assert cases == {guid("case", quote["interview"]["id"]) for quote in matching}
+    # The codebook stays whole: every theme of the report, coded or not.
+    assert len(archive.all("CodeBook/Codes/Code/Code")) == 18
+
+
+def test_filters_keep_only_the_reports_of_their_quotes(series_api: TestClient) -> None:
+    everything = sources(read_archive(series_api.get(EXPORT_URL).content))
+    assert len(everything) > 1
+    one = sources(read_archive(series_api.get(f"{EXPORT_URL}?interview={INTERVIEW}").content))
+    assert [source.get("guid") for source, _ in one] == [guid("source", REPORT_ID)]
+
+
+def test_filters_that_match_nothing_are_not_found(client: TestClient) -> None:
+    assert_problem(client.get(f"{EXPORT_URL}?stakeholder_type=state-policymaker"), 404)
+
+
+def test_names_are_valid_windows_file_names(series_archive: Archive) -> None:
+    names = [series_archive.root.get("name")]
+    names += [source.get("name") for source in series_archive.all("Sources/TextSource")]
+    assert names
+    for name in names:
+        assert not set(name) & set('<>:"/\\|?*'), name
+        assert name == name.strip(" ")
+        assert not name.endswith(".")
+    assert "Signature Seminar Insights Report - Cell and Gene Therapy Policy" in names

@@ -1,8 +1,10 @@
-"""What the exports hold: the REFI-QDA project of the reports."""
+"""What the exports hold: the REFI-QDA project of the reports, under the quote list's filters."""
 
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
+from app.params import QuoteFilters
+from app.queries.quotes import quote_conditions
 from app.queries.tables import (
     dataset_state,
     interview,
@@ -27,15 +29,23 @@ from app.render.qdpx import (
 REPORT_ORDER = (report.c.published_on.desc(), report.c.id)
 
 
-def qdpx_project(session: Session, report_ids: list[str] | None = None) -> QdpxProject | None:
-    """The texts, codes, cases and coded quotes of every report with a full text (or of those
-    of `report_ids` that have one), in report order; None if no such report has a text.
+def qdpx_project(session: Session, filters: QuoteFilters | None = None) -> QdpxProject | None:
+    """The texts, codes, cases and coded quotes of every report with a full text, in report
+    order, under the quote list's filters; None if no report to export has a text.
+
+    `report` picks the reports; any other filter picks the quotes, and then only the reports
+    and interviews of those quotes come along (each exported report keeps its whole codebook).
 
     Long because it reads the whole project for one archive: one short statement per part.
     """
+    filters = filters or QuoteFilters()
+    conditions = quote_conditions(session, filters)
     statement = select(report).where(report.c.full_text.is_not(None)).order_by(*REPORT_ORDER)
-    if report_ids is not None:
-        statement = statement.where(report.c.id.in_(report_ids))
+    if filters.report:
+        statement = statement.where(report.c.id.in_(filters.report))
+    narrowed = filters.model_copy(update={"report": []}) != QuoteFilters()
+    if narrowed:
+        statement = statement.where(report.c.id.in_(select(quote.c.report_id).where(*conditions)))
     reports = session.execute(statement).all()
     if not reports:
         return None
@@ -47,13 +57,18 @@ def qdpx_project(session: Session, report_ids: list[str] | None = None) -> QdpxP
         .order_by(*REPORT_ORDER, theme.c.position, theme.c.id)
     ).all()
     quotes = session.execute(
-        select(quote).where(quote.c.report_id.in_(ids)).order_by(quote.c.seq, quote.c.id)
+        select(quote)
+        .where(quote.c.report_id.in_(ids), *conditions)
+        .order_by(quote.c.seq, quote.c.id)
     ).all()
+    interviews = interview.c.report_id.in_(ids)
+    if narrowed:
+        interviews = interview.c.id.in_({row.interview_id for row in quotes})
     return QdpxProject(
         reports=[QdpxReport(r.id, r.title, r.publisher, r.credit, r.full_text) for r in reports],
         layers=_layers(session, ids, {row.layer_id for row in themes}),
         themes=[QdpxTheme(r.id, r.report_id, r.title, r.summary, r.layer_id) for r in themes],
-        interviews=_interviews(session, interview.c.report_id.in_(ids)),
+        interviews=_interviews(session, interviews),
         quotes=[
             QdpxQuote(
                 r.id,

@@ -121,6 +121,19 @@ def guid(kind: str, stable_id: str) -> str:
     return str(uuid.uuid5(GUID_NAMESPACE, f"{kind}:{stable_id}"))
 
 
+# What a Windows file name cannot hold (QualCoder names a source's file after the source).
+_NOT_IN_FILE_NAMES: Final = re.compile(r'[<>"/\\|?*\x00-\x1f]')
+_RESERVED_FILE_NAMES: Final = re.compile(r"(?i)^(con|prn|aux|nul|com[1-9]|lpt[1-9])(\.|$)")
+
+
+def file_safe_name(name: str) -> str:
+    """`name` as a file name valid on Windows too: a colon becomes " - ", the other characters
+    Windows refuses are dropped, trailing dots and spaces go, and a device name gets a "_"."""
+    safe = _NOT_IN_FILE_NAMES.sub("", re.sub(r"\s*:\s*", " - ", name)).lstrip(" ").rstrip(" .")
+    safe = safe or "untitled"
+    return f"_{safe}" if _RESERVED_FILE_NAMES.match(safe) else safe
+
+
 def source_file_name(report_id: str) -> str:
     """The file name of a report's text in the archive's Sources folder."""
     return f"{guid('source', report_id)}.txt"
@@ -296,7 +309,7 @@ def project_xml(project: QdpxProject) -> bytes:
         "Project",
         {
             "xmlns": QDA_NAMESPACE,
-            "name": project_name(project),
+            "name": file_safe_name(project_name(project)),
             "origin": ORIGIN,
             "creatingUserGUID": user,
             "creationDateTime": created,
@@ -385,7 +398,7 @@ def _sources(sources: ET.Element, project: QdpxProject, user: str, created: str)
             sources,
             "TextSource",
             guid=guid("source", report.id),
-            name=report.title,
+            name=file_safe_name(report.title),
             plainTextPath=f"internal://{source_file_name(report.id)}",
             creatingUser=user,
             creationDateTime=created,

@@ -14,12 +14,11 @@ from app import schemas
 from app.config import get_settings
 from app.deps import SessionDep, api_router
 from app.errors import NotFound
-from app.params import CaseCodeParams, Dimension, Filter, QuoteFilters
+from app.params import CaseCodeParams, Dimension, QuoteFilters
 from app.queries.dimensions import crosstab
 from app.queries.errors import InvalidQuery
 from app.queries.exports import qdpx_project
 from app.queries.quotes import (
-    check_ids_exist,
     count_quotes,
     iter_quotes,
     quote_batches,
@@ -38,13 +37,6 @@ from app.render.tabular import (
 from app.render.xlsx import XLSX_MEDIA_TYPE, quotes_workbook
 
 router = api_router(tags=["exports"])
-ExportedReports = Annotated[
-    Filter,
-    Query(
-        description="Ids of the reports to export (repeatable), e.g. `cgt-insights-2026`; "
-        "without it, every report that has a full text."
-    ),
-]
 
 
 @router.get(
@@ -157,16 +149,13 @@ def export_case_code_matrix(
     response_class=Response,
     responses={200: {"content": {QDPX_MEDIA_TYPE: {"schema": {"type": "string"}}}}},
 )
-def export_refi_qda(
-    session: SessionDep,
-    report: ExportedReports = [],  # noqa: B006
-) -> Response:
+def export_refi_qda(session: SessionDep, filters: Annotated[QuoteFilters, Query()]) -> Response:
     """Every report with a full text (or those `report` names) as one REFI-QDA project, a text
-    source per report: NVivo, ATLAS.ti and MAXQDA open it already coded."""
-    check_ids_exist(session, {"report": report} if report else {})
-    project = qdpx_project(session, report or None)
+    source per report: NVivo, ATLAS.ti, MAXQDA and QualCoder open it already coded. The quote
+    list's other filters export just the quotes they match, with their reports and interviews."""
+    project = qdpx_project(session, filters)
     if project is None:
-        raise NotFound("No report to export has a full text.")
+        raise NotFound("No report to export has a full text and a quote matching the filters.")
     return Response(
         build_qdpx(project),
         media_type=QDPX_MEDIA_TYPE,
