@@ -131,6 +131,7 @@ EXPORTS = {
     "/v1/quotes.ndjson": {},
     "/v1/quotes.xlsx": {},
     "/v1/exports/refi-qda.qdpx": {},
+    "/v1/exports/refi-qda.qdc": {},
     "/v1/exports/case-code-matrix.csv": {"codes": "theme"},
     "/v1/stats/crosstab.csv": {"rows": "layer", "cols": "theme"},
     "/v1/stats/crosstab.xlsx": {"rows": "layer", "cols": "theme"},

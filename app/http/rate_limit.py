@@ -41,6 +41,7 @@ EXPORT_PATHS = frozenset(
         "/v1/quotes.ndjson",
         "/v1/quotes.xlsx",
         "/v1/exports/refi-qda.qdpx",
+        "/v1/exports/refi-qda.qdc",
         "/v1/exports/case-code-matrix.csv",
         "/v1/stats/crosstab.csv",
         "/v1/stats/crosstab.xlsx",

@@ -1,10 +1,11 @@
-"""What the exports hold: the REFI-QDA project of the reports, under the quote list's filters."""
+"""What the exports hold: the REFI-QDA project of the reports, under the quote list's filters, and
+the REFI-QDA codebook."""
 
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from app.params import QuoteFilters
-from app.queries.quotes import quote_conditions
+from app.queries.quotes import check_ids_exist, quote_conditions
 from app.queries.tables import (
     dataset_state,
     interview,
@@ -14,8 +15,10 @@ from app.queries.tables import (
     report,
     report_layer,
     stakeholder_type,
+    tag,
     theme,
 )
+from app.render.qdc import QdcCodebook, QdcTag
 from app.render.qdpx import (
     QdpxInterview,
     QdpxLayer,
@@ -130,3 +133,26 @@ def _interviews(session: Session, condition: ColumnElement[bool]) -> list[QdpxIn
         )
         for r in rows
     ]
+
+
+def qdc_codebook(session: Session, report_ids: list[str]) -> QdcCodebook:
+    """The layers and themes of every report (or of `report_ids`), and every tag, for a
+    codebook: the themes in report order, the tags by kind and name. An unknown report id is an
+    InvalidQuery."""
+    check_ids_exist(session, {"report": report_ids} if report_ids else {})
+    reports = select(report.c.id)
+    if report_ids:
+        reports = reports.where(report.c.id.in_(report_ids))
+    ids = list(session.execute(reports).scalars())
+    themes = session.execute(
+        select(theme)
+        .join(report, report.c.id == theme.c.report_id)
+        .where(theme.c.report_id.in_(ids))
+        .order_by(*REPORT_ORDER, theme.c.position, theme.c.id)
+    ).all()
+    tags = session.execute(select(tag).order_by(tag.c.kind, tag.c.name, tag.c.id)).all()
+    return QdcCodebook(
+        layers=_layers(session, ids, {row.layer_id for row in themes}),
+        themes=[QdpxTheme(r.id, r.report_id, r.title, r.summary, r.layer_id) for r in themes],
+        tags=[QdcTag(r.id, r.name, r.kind, r.description) for r in tags],
+    )

@@ -1,5 +1,5 @@
 """Whole-list exports: CSV, NDJSON and XLSX of the quotes, a case-by-code matrix, and a REFI-QDA
-project of the reports."""
+project of the reports and its codebook."""
 
 from collections.abc import Callable, Iterator
 from itertools import chain
@@ -14,16 +14,17 @@ from app import schemas
 from app.config import get_settings
 from app.deps import SessionDep, api_router
 from app.errors import NotFound
-from app.params import CaseCodeParams, Dimension, QuoteFilters
+from app.params import CaseCodeParams, Dimension, Filter, QuoteFilters
 from app.queries.dimensions import crosstab
 from app.queries.errors import InvalidQuery
-from app.queries.exports import qdpx_project
+from app.queries.exports import qdc_codebook, qdpx_project
 from app.queries.quotes import (
     count_quotes,
     iter_quotes,
     quote_batches,
     quote_conditions,
 )
+from app.render.qdc import QDC_MEDIA_TYPE, codebook_xml
 from app.render.qdpx import QDPX_MEDIA_TYPE, archive_file_name, build_qdpx
 from app.render.tabular import (
     BOM,
@@ -160,4 +161,25 @@ def export_refi_qda(session: SessionDep, filters: Annotated[QuoteFilters, Query(
         build_qdpx(project),
         media_type=QDPX_MEDIA_TYPE,
         headers={"Content-Disposition": f'attachment; filename="{archive_file_name(project)}"'},
+    )
+
+
+@router.get(
+    "/v1/exports/refi-qda.qdc",
+    response_class=Response,
+    responses={200: {"content": {QDC_MEDIA_TYPE: {"schema": {"type": "string"}}}}},
+)
+def export_refi_qda_codebook(
+    session: SessionDep,
+    report: Annotated[
+        Filter,
+        Query(description="Ids of the reports whose themes to include (repeatable); default all."),
+    ] = [],  # noqa: B006
+) -> Response:
+    """The REFI-QDA codebook: layers as folders over their themes (the project export's codes,
+    same GUIDs), and the tags as a second tree, a folder per kind; import it before any text."""
+    return Response(
+        codebook_xml(qdc_codebook(session, report)),
+        media_type=QDC_MEDIA_TYPE,
+        headers={"Content-Disposition": 'attachment; filename="insights-codebook.qdc"'},
     )
