@@ -154,6 +154,10 @@ def export_qdpx(
         list[str] | None,
         typer.Option(help="Id of a report to export (repeatable; default: every report)."),
     ] = None,
+    case_codes: Annotated[
+        bool,
+        typer.Option(help="Also code each quote with its interview, as QualCoder reads cases."),
+    ] = False,
 ) -> None:
     """Write the reports as one REFI-QDA project (NVivo, ATLAS.ti, MAXQDA), coded by theme."""
     with Session(get_engine()) as session:
@@ -163,7 +167,7 @@ def export_qdpx(
         except InvalidQuery as exc:
             typer.echo(exc.detail, err=True)
             sys.exit(1)
-        project = qdpx_project(session, QuoteFilters(report=report or []))
+        project = qdpx_project(session, QuoteFilters(report=report or []), case_codes=case_codes)
     if project is None:
         typer.echo("No report to export has a full text.", err=True)
         sys.exit(1)

@@ -690,3 +690,35 @@ def test_names_are_valid_windows_file_names(series_archive: Archive) -> None:
         assert name == name.strip(" ")
         assert not name.endswith(".")
     assert "Signature Seminar Insights Report - Cell and Gene Therapy Policy" in names
+
+
+# --- QualCoder's case links -------------------------------------------------------------------
+
+
+def test_case_codes_code_each_quote_with_its_interview(client: TestClient, schema: Element) -> None:
+    archive = read_archive(client.get(f"{EXPORT_URL}?report={REPORT_ID}&case_codes=true").content)
+    assert schema.validate(etree.fromstring(archive.members["project.qde"])), schema.error_log
+    cases = {case.get("guid"): case.get("name") for case in archive.all("Cases/Case")}
+    top = archive.all("CodeBook/Codes/Code")
+    case_codes = {code.get("guid"): code.get("name") for code in top if code.get("guid") in cases}
+    # One top-level codable code per case, its GUID the case's, its name told apart from themes.
+    assert case_codes == {case_guid: f"Case: {name}" for case_guid, name in cases.items()}
+    assert all(code.get("isCodable") == "true" for code in top if code.get("guid") in cases)
+    quotes = {q["id"]: q for q in walk_pages(client, "/v1/quotes?limit=100", max_pages=1)}
+    for selection in archive.all("Sources/TextSource/PlainTextSelection"):
+        targets = [
+            ref.get("targetGUID")
+            for coding in children(selection, "Coding")
+            for ref in children(coding, "CodeRef")
+        ]
+        quote = quotes[selection.get("name")]
+        assert targets == [
+            guid("code", quote["theme"]["id"]),
+            guid("case", quote["interview"]["id"]),
+        ]
+
+
+def test_without_case_codes_no_code_is_a_case(archive: Archive) -> None:
+    cases = {case.get("guid") for case in archive.all("Cases/Case")}
+    assert cases
+    assert not cases & {code.get("guid") for code in archive.all("CodeBook/Codes/Code")}

@@ -32,12 +32,15 @@ from app.render.qdpx import (
 REPORT_ORDER = (report.c.published_on.desc(), report.c.id)
 
 
-def qdpx_project(session: Session, filters: QuoteFilters | None = None) -> QdpxProject | None:
+def qdpx_project(
+    session: Session, filters: QuoteFilters | None = None, *, case_codes: bool = False
+) -> QdpxProject | None:
     """The texts, codes, cases and coded quotes of every report with a full text, in report
     order, under the quote list's filters; None if no report to export has a text.
 
     `report` picks the reports; any other filter picks the quotes, and then only the reports
     and interviews of those quotes come along (each exported report keeps its whole codebook).
+    `case_codes`: each interview also a code over its quotes, as QualCoder reads case links.
 
     Long because it reads the whole project for one archive: one short statement per part.
     """
@@ -85,6 +88,7 @@ def qdpx_project(session: Session, filters: QuoteFilters | None = None) -> QdpxP
             for r in quotes
         ],
         created_at=session.execute(select(dataset_state.c.loaded_at)).scalar_one(),
+        case_codes=case_codes,
     )
 
 

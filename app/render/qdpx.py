@@ -85,6 +85,8 @@ class QdpxProject:
     interviews: list[QdpxInterview]
     quotes: list[QdpxQuote]
     created_at: datetime
+    # Each interview also a code over its quotes, with its case's GUID (see CASE_CODE_PREFIX).
+    case_codes: bool = False
 
 
 # ---------------------------------------------------------------------------------------------
@@ -98,6 +100,11 @@ USER_NAME: Final = "Insights API"
 PROJECT_FILE: Final = "project.qde"
 SOURCES_FOLDER: Final = "Sources"
 SERIES_FILE_NAME: Final = "insights-series.qdpx"
+# QualCoder links a case to text only through a code whose GUID is the case's: it reads no
+# SelectionRef or SourceRef of a named Case, and on import turns each such code's codings into
+# the case's links and deletes the code. With `case_codes`, each interview is also such a code,
+# named with this prefix so that no theme shares its name (QualCoder keeps code names unique).
+CASE_CODE_PREFIX: Final = "Case: "
 # The namespace of every GUID in the export: uuid5 of it and a stable id ("code:<theme id>") is
 # the same for the same data, so exports of unchanged data are byte-identical and re-imports
 # recognise the same codes, cases and selections. Changing it changes every GUID.
@@ -318,7 +325,7 @@ def project_xml(project: QdpxProject) -> bytes:
     users = _element(root, "Users")
     _element(users, "User", guid=user, name=USER_NAME)
     # Codes, Variables and Cases must each hold at least one child, so an empty one is left out.
-    if project.layers:
+    if project.layers or (project.case_codes and project.interviews):
         _codebook(_element(root, "CodeBook"), project)
     if project.interviews:
         _variables(_element(root, "Variables"))
@@ -329,7 +336,8 @@ def project_xml(project: QdpxProject) -> bytes:
 
 
 def _codebook(codebook: ET.Element, project: QdpxProject) -> None:
-    """The codes: each layer a code folder over every report's themes in that layer.
+    """The codes: each layer a code folder over every report's themes in that layer (and with
+    `case_codes`, each interview a code after them).
 
     Nothing is coded to a layer itself, so layers are not codable (REFI-QDA 1.5, section 11);
     their themes are the codes the quotes are coded with.
@@ -351,6 +359,11 @@ def _codebook(codebook: ET.Element, project: QdpxProject) -> None:
                     isCodable="true",
                 )
                 _description(theme_code, theme.summary)
+    if project.case_codes:
+        cases = distinct_names((i.id, i.attribution, i.report_id) for i in project.interviews)
+        for interview in project.interviews:
+            name = CASE_CODE_PREFIX + cases[interview.id]
+            _element(codes, "Code", guid=guid("case", interview.id), name=name, isCodable="true")
 
 
 def _variables(variables: ET.Element) -> None:
@@ -426,6 +439,15 @@ def _sources(sources: ET.Element, project: QdpxProject, user: str, created: str)
                 creationDateTime=created,
             )
             _element(coding, "CodeRef", targetGUID=guid("code", quote.theme_id))
+            if project.case_codes:
+                coding = _element(
+                    selection,
+                    "Coding",
+                    guid=guid("case-coding", quote.id),
+                    creatingUser=user,
+                    creationDateTime=created,
+                )
+                _element(coding, "CodeRef", targetGUID=guid("case", quote.interview_id))
 
 
 def _member(name: str, date_time: tuple[int, int, int, int, int, int]) -> zipfile.ZipInfo:

@@ -150,11 +150,22 @@ def export_case_code_matrix(
     response_class=Response,
     responses={200: {"content": {QDPX_MEDIA_TYPE: {"schema": {"type": "string"}}}}},
 )
-def export_refi_qda(session: SessionDep, filters: Annotated[QuoteFilters, Query()]) -> Response:
+def export_refi_qda(
+    session: SessionDep,
+    filters: Annotated[QuoteFilters, Query()],
+    case_codes: Annotated[
+        bool,
+        Query(
+            description="Also make each interview a code over its quotes, carrying its case's "
+            "GUID: the form QualCoder links cases to text from (it turns those codes into case "
+            "links on import). Other tools show them as codes named `Case: ...`."
+        ),
+    ] = False,
+) -> Response:
     """Every report with a full text (or those `report` names) as one REFI-QDA project, a text
     source per report: NVivo, ATLAS.ti, MAXQDA and QualCoder open it already coded. The quote
     list's other filters export just the quotes they match, with their reports and interviews."""
-    project = qdpx_project(session, filters)
+    project = qdpx_project(session, filters, case_codes=case_codes)
     if project is None:
         raise NotFound("No report to export has a full text and a quote matching the filters.")
     return Response(
