@@ -295,3 +295,15 @@ def test_unfiltered_facets_read_the_load_s_counts_which_equal_a_live_count(
     live = facet("&report=cgt-insights-2026")
     assert facet("") == live
     assert sum(value["count"] for value in live) >= 62
+
+
+@pytest.mark.parametrize("query", ["rows=theme&cols=tag", "rows=tag&cols=stakeholder_type"])
+def test_the_crosstab_csv_totals_add_up(client: TestClient, query: str) -> None:
+    frame = pd.read_csv(
+        io.BytesIO(client.get(f"/v1/stats/crosstab.csv?{query}").content), index_col=0
+    )
+    cells = frame.drop(index="Total", columns="Total")
+    assert frame["Total"].drop("Total").tolist() == cells.sum(axis=1).tolist()
+    assert frame.loc["Total"].drop("Total").tolist() == cells.sum(axis=0).tolist()
+    assert frame.loc["Total", "Total"] == cells.to_numpy().sum() > 62  # a quote per tag
+    assert "Untagged" in set(frame.index) | set(frame.columns)

@@ -4,8 +4,12 @@ intact, the header frozen, the columns sized, text never a formula."""
 
 import csv
 import io
+import os
 import re
+import shutil
+import subprocess
 import zipfile
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -14,10 +18,13 @@ from sqlalchemy import Engine
 
 from app import schemas
 from app.render.xlsx import XLSX_MEDIA_TYPE, quotes_workbook
+from tests.helpers.ci import skip_or_fail
 from tests.helpers.databases import client_for
 from tests.helpers.settings import Configure
 
 Sheet = list[list[object]]
+# LibreOffice's CSV filter: comma, double quote, UTF-8 (76), from the first line.
+LIBREOFFICE_CSV = "Text - txt - csv (StarCalc):44,34,76,1"
 
 
 def sheet_of(content: bytes, name: str) -> Sheet:
@@ -117,3 +124,23 @@ def test_a_workbook_of_too_many_quotes_is_refused(engine: Engine, configure: Con
     narrow = client.get("/v1/quotes.xlsx?interview=former-federal-regulator")
     assert narrow.status_code == 200
     assert len(sheet_of(narrow.content, "Quotes")) == 10  # its 9 quotes and the header
+
+
+def test_libreoffice_opens_the_workbook_with_every_character_intact(
+    client: TestClient, tmp_path: Path
+) -> None:
+    """LibreOffice Calc, headless, reads the workbook and writes it out again as UTF-8 CSV."""
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        skip_or_fail("LibreOffice (soffice) is missing: install Debian's libreoffice-calc-nogui")
+    (tmp_path / "quotes.xlsx").write_bytes(client.get("/v1/quotes.xlsx").content)
+    command = [soffice, "--headless", "--convert-to", f"csv:{LIBREOFFICE_CSV}"]
+    subprocess.run(
+        [*command, "--outdir", str(tmp_path), str(tmp_path / "quotes.xlsx")],
+        check=True,
+        capture_output=True,
+        env={**os.environ, "HOME": str(tmp_path)},  # a profile of its own, not the user's
+        timeout=120,
+    )
+    rows = list(csv.reader(io.StringIO((tmp_path / "quotes.csv").read_text("utf-8"))))
+    assert rows == csv_rows(client, "/v1/quotes.csv")
