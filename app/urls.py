@@ -113,6 +113,11 @@ def api_quote(quote_id: str) -> str:
     return absolute(api_object("quote", quote_id))
 
 
+def api_quote_context(quote_id: str) -> str:
+    """The absolute API URL of a quote in its report's text."""
+    return f"{api_quote(quote_id)}/context"
+
+
 # The API collection of each object type the change history names (organisation types have none).
 _API_COLLECTIONS = {
     "report": "reports",

@@ -51,7 +51,10 @@ def body_of(text: str) -> str:
 def test_quote_page_shows_the_quote_escaped_once(client: TestClient, quote_id: str) -> None:
     expected = json_at(client, f"/v1/quotes/{quote_id}")
     text = client.get(f"/quotes/{quote_id}").text
-    assert body_of(text).count(str(escape(expected["text"]))) == 1
+    escaped = str(escape(expected["text"]))
+    # Once as the quote, once marked in its report's paragraph: escaped both times.
+    assert body_of(text).count(escaped) == 2
+    assert body_of(text).count(f"<mark>{escaped}</mark>") == 1
     if '"' in expected["text"]:
         assert expected["text"] not in JSONLD.sub("", text), "double quotes stay escaped"
     doc = page(client, f"/quotes/{quote_id}")

@@ -21,6 +21,7 @@ from app.errors import NON_JSON_PROBLEMS
 from app.params import PageParams, QuoteListParams, decode_cursor
 from app.queries import catalogue
 from app.queries import quotes as quote_queries
+from app.queries.context import quote_context
 from app.queries.quote_pages import read_quote_page
 from app.render.html import (
     ICEBERG_BANDS,
@@ -36,6 +37,8 @@ router = api_router(
     tags=["pages"], default_response_class=HTMLResponse, responses=NON_JSON_PROBLEMS
 )
 ALL_QUOTES = "All quotes"
+# Paragraphs of the report a permalink shows before and after its quote.
+PERMALINK_CONTEXT_PARAGRAPHS = 2
 PageQuery = Annotated[PageParams, Query()]
 
 
@@ -107,6 +110,7 @@ def quote_page(session: SessionDep, quote_id: ObjectId) -> HTMLResponse:
         jsonld=quotation_jsonld(quote, report),
         oembed_json=urls.oembed_lookup(url),
         iframe=embed_iframe(quote, *embed_size(quote)),
+        context=quote_context(session, quote.id, PERMALINK_CONTEXT_PARAGRAPHS),
     )
 
 

@@ -1,4 +1,4 @@
-"""The quote list, one quote, a random quote, a sample of quotes."""
+"""The quote list, one quote and its context, a random quote, a sample of quotes."""
 
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated
@@ -10,11 +10,13 @@ from app.deps import ObjectId, SessionDep, api_router, found, next_link
 from app.errors import NotFound
 from app.params import QuoteFilters, QuoteListParams
 from app.queries import quotes as queries
+from app.queries.context import quote_context
 from app.queries.quote_pages import read_quote_page
 
 router = api_router(prefix="/v1/quotes", tags=["quotes"])
 # The most quotes one sample draws: a wall of cards, not an export.
 MAX_SAMPLE = 50
+MAX_CONTEXT_PARAGRAPHS = 10
 
 
 @router.get("", response_model=schemas.QuotePage)
@@ -92,6 +94,20 @@ def daily_quote(
     midnight = datetime.combine(now.date() + timedelta(days=1), time(), UTC)
     response.headers["Cache-Control"] = f"public, max-age={int((midnight - now).total_seconds())}"
     return quote
+
+
+@router.get("/{quote_id}/context", response_model=schemas.QuoteContext)
+def get_quote_context(
+    session: SessionDep,
+    quote_id: ObjectId,
+    paragraphs: Annotated[
+        int,
+        Query(ge=0, le=MAX_CONTEXT_PARAGRAPHS, description="Paragraphs before and after, 0 to 10."),
+    ] = 2,
+) -> schemas.QuoteContext:
+    """A quote where its report prints it: the paragraph holding it, cut at the quote, and the
+    paragraphs before and after, from the report's stored full text."""
+    return found(quote_context(session, quote_id, paragraphs), "quote", quote_id)
 
 
 @router.get("/{quote_id}", response_model=schemas.Quote)

@@ -57,12 +57,20 @@ from app.schemas.common import (
 )
 from app.schemas.meta import Counts, Health, Meta, ReportCounts
 from app.schemas.problems import Problem, ProblemError
-from app.schemas.quotes import Quote, QuoteLocation, QuotePage, QuoteSample
+from app.schemas.quotes import (
+    ContextPassage,
+    Quote,
+    QuoteContext,
+    QuoteLocation,
+    QuotePage,
+    QuoteSample,
+)
 
 __all__ = [
     "Change",
     "ChangeSet",
     "ChangeSetRef",
+    "ContextPassage",
     "Cooccurrence",
     "CooccurrencePair",
     "CooccurrenceValue",
@@ -88,6 +96,7 @@ __all__ = [
     "ProblemError",
     "PublicModel",
     "Quote",
+    "QuoteContext",
     "QuoteLocation",
     "QuotePage",
     "QuoteSample",

@@ -72,3 +72,26 @@ class QuoteSample(PublicModel):
         description="The quotes drawn, each at most once: `count` of them, or every match when "
         "fewer match; in no particular order."
     )
+
+
+class ContextPassage(PublicModel):
+    """The paragraph of the report that holds a quote, cut at the quote."""
+
+    before: str = Field(description="The paragraph's text before the quote (often empty).")
+    quote: str = Field(description="The quote, verbatim, as the report prints it.")
+    after: str = Field(description="The paragraph's text after the quote.")
+
+
+class QuoteContext(PublicModel):
+    """A quote where its report prints it: the paragraphs before, its own, and after."""
+
+    quote: Quote = Field(description="The quote.")
+    before: list[str] = Field(
+        description="The paragraphs just before the quote's, in reading order (at most "
+        "`paragraphs`; fewer at the start of the report)."
+    )
+    passage: ContextPassage = Field(description="The paragraph holding the quote, cut at it.")
+    after: list[str] = Field(
+        description="The paragraphs just after it, in reading order (at most `paragraphs`): "
+        "the attribution the report prints comes first."
+    )

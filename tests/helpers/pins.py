@@ -78,6 +78,8 @@ PINNED_REQUESTS: list[tuple[str, str]] = [
     ("quote-q01", "/v1/quotes/cgt-2026-q01"),
     ("quote-q04", "/v1/quotes/cgt-2026-q04"),  # no organisation type
     ("quote-q08", "/v1/quotes/cgt-2026-q08"),  # seven tags of four kinds
+    ("quote-q01-in-context", "/v1/quotes/cgt-2026-q01/context"),
+    ("quote-q62-in-context", "/v1/quotes/cgt-2026-q62/context?paragraphs=3"),  # the last
     ("quote-q31", "/v1/quotes/cgt-2026-q31"),
     ("quote-q62", "/v1/quotes/cgt-2026-q62"),
     ("daily-quote", "/v1/quotes/daily?date=2026-02-03"),
