@@ -21,12 +21,15 @@ class QuoteSort(StrEnum):
     position_desc = "-position"
     length = "length"
     length_desc = "-length"
+    # Best match first, as /v1/search ranks quotes (only with `q`); ties in report order.
+    rank = "rank"
 
     @property
     def column(self) -> str:
-        """The column of `quote` the order keys on: report order is the loader's `seq`."""
+        """The column of `quote` the order keys on: report order is the loader's `seq` (which
+        also breaks a rank's ties)."""
         name = self.value.lstrip("-")
-        return "seq" if name == "position" else name
+        return "seq" if name in {"position", "rank"} else name
 
     @property
     def descending(self) -> bool:
@@ -156,7 +159,11 @@ DIMENSIONS = tuple(dimension.value for dimension in Dimension)
 class QuoteListParams(QuoteFilters):
     """Filters plus order and paging."""
 
-    sort: QuoteSort = Field(default=QuoteSort.position, description="Order of the list.")
+    sort: QuoteSort = Field(
+        default=QuoteSort.position,
+        description="Order of the list: report order (`position`, `-position`), text length "
+        "(`length`, `-length`), or with `q`, best match first (`rank`, as /v1/search ranks).",
+    )
     limit: int = Field(default=20, ge=1, le=100, description="Page size, 1 to 100.")
     cursor: str | None = Field(
         default=None,
@@ -169,6 +176,14 @@ class QuoteListParams(QuoteFilters):
         description="Dimensions to count the matching quotes by (repeatable): the response's "
         "`facets` then lists each dimension's values with their counts.",
     )
+
+    @model_validator(mode="after")
+    def _ranked_by_a_search(self) -> "QuoteListParams":
+        if self.sort is QuoteSort.rank and not (self.q or "").strip():
+            raise PydanticCustomError(
+                "rank_needs_q", "sort=rank orders by relevance to `q`: give a search", {}
+            )
+        return self
 
 
 class PageParams(BaseModel):

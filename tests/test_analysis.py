@@ -1,4 +1,6 @@
-"""The analyst toolkit on the seeded report: facets, cross-tabs, stakeholder profiles, exports."""
+"""The analyst toolkit on the seeded report: facets, cross-tabs, stakeholder profiles, exports.
+Long because every count is worked out here from the quotes themselves, one kind of table after
+another."""
 
 import csv
 import io

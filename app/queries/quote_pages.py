@@ -35,6 +35,7 @@ from app.queries.quotes import (
     compile_filters,
     quotes_by_id,
 )
+from app.queries.ranked_pages import rank_offset, ranked_page_keys
 from app.queries.tables import quote, quote_tag
 
 
@@ -53,11 +54,17 @@ def page_items(
     session: Session, params: QuoteListParams, filters: CompiledFilters
 ) -> tuple[list[schemas.Quote], str | None]:
     """One page of the quotes meeting the filters, in order, and the next page's cursor."""
-    keys = session.execute(page_keys(session, params, filters)).all()
+    ranked = params.sort is QuoteSort.rank
+    if ranked:
+        keys = session.execute(ranked_page_keys(session, params, filters, params.limit + 1)).all()
+    else:
+        keys = session.execute(page_keys(session, params, filters)).all()
     next_cursor = None
     if len(keys) > params.limit:
         keys = keys[: params.limit]
-        next_cursor = encode_cursor(keys[-1].key, keys[-1].id)
+        # A ranked page goes on after the quotes ranked so far; any other after its last key.
+        key = rank_offset(params) + params.limit if ranked else keys[-1].key
+        next_cursor = encode_cursor(key, keys[-1].id)
     by_id = quotes_by_id(session, [k.id for k in keys])
     return [by_id[k.id] for k in keys], next_cursor
 

@@ -402,7 +402,9 @@ def _cases(cases: ET.Element, project: QdpxProject) -> None:
 
 
 def _sources(sources: ET.Element, project: QdpxProject, user: str, created: str) -> None:
-    """The text sources, one per report in report order, each with its quotes as selections."""
+    """The text sources, one per report in report order, each with its quotes as selections.
+    Long because a source, its selections and their codings are one nesting, written in the
+    order the schema fixes."""
     quotes: defaultdict[str, list[QdpxQuote]] = defaultdict(list)
     for quote in project.quotes:
         quotes[quote.report_id].append(quote)
@@ -431,23 +433,18 @@ def _sources(sources: ET.Element, project: QdpxProject, user: str, created: str)
             # A selection read away from its source (a coding report, a retrieved segment)
             # still names the report it quotes.
             _description(selection, f"From {report.title} ({report.id})")
-            coding = _element(
-                selection,
-                "Coding",
-                guid=guid("coding", quote.id),
-                creatingUser=user,
-                creationDateTime=created,
-            )
-            _element(coding, "CodeRef", targetGUID=guid("code", quote.theme_id))
+            codes = [("coding", guid("code", quote.theme_id))]
             if project.case_codes:
+                codes.append(("case-coding", guid("case", quote.interview_id)))
+            for kind, code in codes:
                 coding = _element(
                     selection,
                     "Coding",
-                    guid=guid("case-coding", quote.id),
+                    guid=guid(kind, quote.id),
                     creatingUser=user,
                     creationDateTime=created,
                 )
-                _element(coding, "CodeRef", targetGUID=guid("case", quote.interview_id))
+                _element(coding, "CodeRef", targetGUID=code)
 
 
 def _member(name: str, date_time: tuple[int, int, int, int, int, int]) -> zipfile.ZipInfo:
