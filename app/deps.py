@@ -1,11 +1,12 @@
-"""What the routes share: their route class, the session dependency, id and 404 helpers."""
+"""What the routes share: their route class, the session dependency, id and 404 helpers, and the
+download response."""
 
 import functools
 import inspect
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Path, Request, Response
 from fastapi.routing import APIRoute
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -63,3 +64,11 @@ def next_link(request: Request, cursor: str) -> str:
     """The `Link` header of the next page: this request's URL with `cursor`, under the base URL."""
     query = request.url.include_query_params(cursor=cursor).query
     return f'<{urls.with_query(request.url.path, query)}>; rel="next"'
+
+
+def download(body: bytes | str, media_type: str, filename: str, *, vary: bool = False) -> Response:
+    """A file to save as `filename` (`Vary: Accept` when the same URL also answers JSON)."""
+    headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
+    if vary:
+        headers["Vary"] = "Accept"
+    return Response(body, media_type=media_type, headers=headers)

@@ -56,12 +56,7 @@ def qdpx_project(
     if not reports:
         return None
     ids = [row.id for row in reports]
-    themes = session.execute(
-        select(theme)
-        .join(report, report.c.id == theme.c.report_id)
-        .where(theme.c.report_id.in_(ids))
-        .order_by(*REPORT_ORDER, theme.c.position, theme.c.id)
-    ).all()
+    themes = _themes(session, ids)
     quotes = session.execute(
         select(quote)
         .where(quote.c.report_id.in_(ids), *conditions)
@@ -72,8 +67,8 @@ def qdpx_project(
         interviews = interview.c.id.in_({row.interview_id for row in quotes})
     return QdpxProject(
         reports=[QdpxReport(r.id, r.title, r.publisher, r.credit, r.full_text) for r in reports],
-        layers=_layers(session, ids, {row.layer_id for row in themes}),
-        themes=[QdpxTheme(r.id, r.report_id, r.title, r.summary, r.layer_id) for r in themes],
+        layers=_layers(session, ids, {theme.layer_id for theme in themes}),
+        themes=themes,
         interviews=_interviews(session, interviews),
         quotes=[
             QdpxQuote(
@@ -90,6 +85,17 @@ def qdpx_project(
         created_at=session.execute(select(dataset_state.c.loaded_at)).scalar_one(),
         case_codes=case_codes,
     )
+
+
+def _themes(session: Session, report_ids: list[str]) -> list[QdpxTheme]:
+    """The themes of the reports, in report order, each report's in its own order."""
+    rows = session.execute(
+        select(theme)
+        .join(report, report.c.id == theme.c.report_id)
+        .where(theme.c.report_id.in_(report_ids))
+        .order_by(*REPORT_ORDER, theme.c.position, theme.c.id)
+    ).all()
+    return [QdpxTheme(r.id, r.report_id, r.title, r.summary, r.layer_id) for r in rows]
 
 
 def _layers(session: Session, report_ids: list[str], layer_ids: set[str]) -> list[QdpxLayer]:
@@ -148,15 +154,10 @@ def qdc_codebook(session: Session, report_ids: list[str]) -> QdcCodebook:
     if report_ids:
         reports = reports.where(report.c.id.in_(report_ids))
     ids = list(session.execute(reports).scalars())
-    themes = session.execute(
-        select(theme)
-        .join(report, report.c.id == theme.c.report_id)
-        .where(theme.c.report_id.in_(ids))
-        .order_by(*REPORT_ORDER, theme.c.position, theme.c.id)
-    ).all()
+    themes = _themes(session, ids)
     tags = session.execute(select(tag).order_by(tag.c.kind, tag.c.name, tag.c.id)).all()
     return QdcCodebook(
-        layers=_layers(session, ids, {row.layer_id for row in themes}),
-        themes=[QdpxTheme(r.id, r.report_id, r.title, r.summary, r.layer_id) for r in themes],
+        layers=_layers(session, ids, {theme.layer_id for theme in themes}),
+        themes=themes,
         tags=[QdcTag(r.id, r.name, r.kind, r.description) for r in tags],
     )

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from app import schemas
 from app.config import get_settings
-from app.deps import SessionDep, api_router
+from app.deps import SessionDep, api_router, download
 from app.errors import NotFound
 from app.params import CaseCodeParams, Dimension, Filter, QuoteFilters
 from app.queries.dimensions import crosstab
@@ -117,10 +117,8 @@ def export_quotes_xlsx(session: SessionDep, filters: Annotated[QuoteFilters, Que
             kind="too_many_quotes",
         )
     conditions = quote_conditions(session, filters)
-    return Response(
-        quotes_workbook(iter_quotes(session, conditions)),
-        media_type=XLSX_MEDIA_TYPE,
-        headers={"Content-Disposition": 'attachment; filename="quotes.xlsx"'},
+    return download(
+        quotes_workbook(iter_quotes(session, conditions)), XLSX_MEDIA_TYPE, "quotes.xlsx"
     )
 
 
@@ -138,11 +136,7 @@ def export_case_code_matrix(
     codes = Dimension(params.codes)
     table = crosstab(session, params, Dimension.interview, codes, get_settings().max_crosstab_cells)
     name = f"case-code-matrix-{params.codes}{'-binary' if params.binary else ''}.csv"
-    return Response(
-        case_code_matrix_csv(table, binary=params.binary),
-        media_type=CSV_MEDIA_TYPE,
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return download(case_code_matrix_csv(table, binary=params.binary), CSV_MEDIA_TYPE, name)
 
 
 @router.get(
@@ -168,11 +162,7 @@ def export_refi_qda(
     project = qdpx_project(session, filters, case_codes=case_codes)
     if project is None:
         raise NotFound("No report to export has a full text and a quote matching the filters.")
-    return Response(
-        build_qdpx(project),
-        media_type=QDPX_MEDIA_TYPE,
-        headers={"Content-Disposition": f'attachment; filename="{archive_file_name(project)}"'},
-    )
+    return download(build_qdpx(project), QDPX_MEDIA_TYPE, archive_file_name(project))
 
 
 @router.get(
@@ -189,8 +179,5 @@ def export_refi_qda_codebook(
 ) -> Response:
     """The REFI-QDA codebook: layers as folders over their themes (the project export's codes,
     same GUIDs), and the tags as a second tree, a folder per kind; import it before any text."""
-    return Response(
-        codebook_xml(qdc_codebook(session, report)),
-        media_type=QDC_MEDIA_TYPE,
-        headers={"Content-Disposition": 'attachment; filename="insights-codebook.qdc"'},
-    )
+    codebook = codebook_xml(qdc_codebook(session, report))
+    return download(codebook, QDC_MEDIA_TYPE, "insights-codebook.qdc")

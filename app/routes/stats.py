@@ -7,7 +7,7 @@ from fastapi.responses import Response
 
 from app import schemas
 from app.config import get_settings
-from app.deps import SessionDep, api_router
+from app.deps import SessionDep, api_router, download
 from app.http.negotiation import preferred_format
 from app.params import CooccurrenceParams, CrosstabParams
 from app.queries.cooccurrence import cooccurrence
@@ -73,16 +73,12 @@ def get_crosstab_xlsx(session: SessionDep, params: Annotated[CrosstabParams, Que
     """The cross-tab as an Excel workbook: the CSV's layout, frozen header row and label column."""
     table = crosstab(session, params, params.rows, params.cols, _max_cells())
     filename = f"crosstab-{table.rows_dimension}-by-{table.cols_dimension}.xlsx"
-    return Response(
-        crosstab_workbook(table),
-        media_type=XLSX_MEDIA_TYPE,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return download(crosstab_workbook(table), XLSX_MEDIA_TYPE, filename)
 
 
 def _cooccurrence_csv(table: schemas.Cooccurrence, *, vary: bool) -> Response:
     filename = f"cooccurrence-{table.dimension}-within-{table.within}.csv"
-    return _attachment(cooccurrence_csv(table), filename, vary=vary)
+    return download(cooccurrence_csv(table), CSV_MEDIA_TYPE, filename, vary=vary)
 
 
 def _max_cells() -> int:
@@ -91,11 +87,4 @@ def _max_cells() -> int:
 
 def _csv(table: schemas.Crosstab, *, vary: bool) -> Response:
     filename = f"crosstab-{table.rows_dimension}-by-{table.cols_dimension}.csv"
-    return _attachment(crosstab_csv(table), filename, vary=vary)
-
-
-def _attachment(body: str, filename: str, *, vary: bool) -> Response:
-    headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
-    if vary:
-        headers["Vary"] = "Accept"
-    return Response(body, media_type=CSV_MEDIA_TYPE, headers=headers)
+    return download(crosstab_csv(table), CSV_MEDIA_TYPE, filename, vary=vary)
