@@ -1,4 +1,6 @@
-"""Query parameters of the list endpoints, and the opaque pagination cursor."""
+"""Query parameters of the list endpoints, and the opaque pagination cursor. Long because every
+endpoint that takes the quote list's filters takes them from here, each with the description the
+OpenAPI shows, beside the validators that bound them."""
 
 from enum import StrEnum
 from typing import Annotated, Any, Literal
@@ -234,6 +236,21 @@ class CaseCodeParams(QuoteFilters):
     binary: bool = Field(
         default=False, description="1 where an interview has the code at all, instead of counts."
     )
+
+
+class ExploreParams(QuoteListParams):
+    """The explorer's view: the quote list's parameters, and the heatmap's two dimensions."""
+
+    rows: Dimension = Field(
+        default=Dimension.stakeholder_type, description="Dimension of the heatmap's rows."
+    )
+    cols: Dimension = Field(default=Dimension.layer, description="Dimension of its columns.")
+
+    @model_validator(mode="after")
+    def _two_dimensions(self) -> "ExploreParams":
+        if self.rows == self.cols:
+            raise PydanticCustomError("same_dimension", "rows and cols must differ", {})
+        return self
 
 
 class ObjectType(StrEnum):

@@ -141,6 +141,16 @@ def changes(query: Query | None = None) -> str:
     return absolute("/v1/changes", query)
 
 
+def explore(query: Query | None = None) -> str:
+    """The explorer, showing the selection `query` names."""
+    return absolute("/explore", query)
+
+
+def api(path: str, query: Query | None = None) -> str:
+    """An API path (e.g. `/v1/quotes.csv`) with a query, under the base URL."""
+    return absolute(path, query)
+
+
 def with_query(path: str, query: str) -> str:
     """`path` (as the request named it) and an already-encoded query, under the base URL: the
     `Link` header's next page."""

@@ -6,13 +6,14 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 # Pages of our own that are HTML even when a 304 or an error carries no text/html type.
-HTML_PAGE_PATH = re.compile(r"/(?:|quotes/[^/]*|themes/[^/]*|layers/[^/]*|reports/[^/]*)")
+HTML_PAGE_PATH = re.compile(r"/(?:|explore|quotes/[^/]*|themes/[^/]*|layers/[^/]*|reports/[^/]*)")
 SERVER_NAME = "insights"
 FRAMING_DENIED = "frame-ancestors 'none'"
 API_POLICY = f"default-src 'none'; {FRAMING_DENIED}"
+# The explorer's forms (search, sort, heatmap axes) are GETs to our own pages: form-action 'self'.
 PAGE_POLICY = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
-    f"base-uri 'none'; form-action 'none'; {FRAMING_DENIED}"
+    f"base-uri 'none'; form-action 'self'; {FRAMING_DENIED}"
 )
 # Swagger UI: its bundle and stylesheet from /static/docs, one inline init script, the schema
 # fetched from /openapi.json.

@@ -1,4 +1,5 @@
-"""HTML pages: the iceberg overview, and a permalink page for every quote, theme and layer.
+"""HTML pages: the iceberg overview, the explorer, and a permalink page for every quote, theme
+and layer.
 
 Server-rendered, no script, inline CSS only; every absolute link comes from the base URL. A
 theme's or layer's quotes come a bounded page at a time (HTML_PAGE_QUOTES), from a `cursor` in
@@ -18,11 +19,13 @@ from app import schemas, urls
 from app.config import get_settings
 from app.deps import ObjectId, SessionDep, api_router, found
 from app.errors import NON_JSON_PROBLEMS
-from app.params import PageParams, QuoteListParams, decode_cursor
+from app.params import Dimension, ExploreParams, PageParams, QuoteListParams, decode_cursor
 from app.queries import catalogue
 from app.queries import quotes as quote_queries
 from app.queries.context import quote_context
+from app.queries.dimensions import crosstab, dimension_values
 from app.queries.quote_pages import read_quote_page
+from app.render import explorer
 from app.render.html import (
     ICEBERG_BANDS,
     WATERLINE_Y,
@@ -53,6 +56,37 @@ def home_page(session: SessionDep) -> HTMLResponse:
         series=catalogue.read_reports(session),
         show_facts=False,
         **_iceberg(session, report.id),
+    )
+
+
+@router.get("/explore", response_class=HTMLResponse, summary="The explorer")
+def explore_page(session: SessionDep, params: Annotated[ExploreParams, Query()]) -> HTMLResponse:
+    """Search the quotes, narrow them by every dimension (in or out), see them as a heatmap of
+    any two dimensions, and take the selection as files or as its API call (HTML). Its query
+    parameters are the quote list's, and `rows` and `cols` for the heatmap."""
+    listed = params.model_copy(update={"facet": list(explorer.DIMENSION_LABELS)})
+    page = read_quote_page(session, listed)
+    table = crosstab(session, params, params.rows, params.cols, get_settings().max_crosstab_cells)
+    left_out = {
+        name: {str(v.value): v.label for v in dimension_values(session, Dimension(name))}
+        for name in params.exclusions()
+    }
+    sorts = [(s.value, label) for s, label in explorer.SORT_LABELS.items()]
+    return _page(
+        "explore.html",
+        canonical=urls.explore(explorer.view(params)),
+        credit=_insights_report(session).credit,
+        params=params,
+        quotes=page.items,
+        total=sum(value.count for value in page.facets.get("layer", [])),
+        facets=explorer.facets(params, page.facets, left_out),
+        heatmap=explorer.heatmap(table),
+        links=explorer.links(params, page.next_cursor),
+        dimensions=[(d.value, label) for d, label in explorer.DIMENSION_LABELS.items()],
+        sorts=sorts if params.q else [pair for pair in sorts if pair[0] != "rank"],
+        search_kept=explorer.kept_pairs(params, "q"),
+        axes_kept=explorer.kept_pairs(params, "rows", "cols"),
+        sort_kept=explorer.kept_pairs(params, "sort"),
     )
 
 
