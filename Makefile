@@ -17,6 +17,8 @@ UV := $(TOOLS)/bin/uv
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+# axe-core for the accessibility checks of the browser test, from the npm registry (its lock).
+AXE := tests/browser/node_modules/axe-core/axe.min.js
 PYTEST_ARGS ?=
 
 .PHONY: help install migrate seed serve lint check-seeds typecheck test format clean loadtest bench drill
@@ -57,7 +59,11 @@ check-seeds: install ## Validate seeds/ without a database (insights check): the
 typecheck: install ## Type-check with mypy (strict)
 	$(BIN)/mypy app tests bench
 
-test: install lint typecheck check-seeds ## Lint, type-check, check the seeds, then run the tests (extra pytest args: PYTEST_ARGS)
+$(AXE): tests/browser/package-lock.json
+	npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: install $(AXE) lint typecheck check-seeds ## Lint, type-check, check the seeds, then run the tests (extra pytest args: PYTEST_ARGS)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 format: install ## Reformat and autofix: ruff format, ruff check --fix
@@ -73,5 +79,5 @@ loadtest: install ## Mixed traffic, 64 connections, 60 s, then 500 req/s, on Pos
 drill: install ## Attack mix beside normal traffic, PostgreSQL, 100k quotes, 2 granian workers (needs wrk; not in make test)
 	$(BIN)/python -m bench.drill $(DRILL_ARGS)
 
-clean: ## Remove .venv, .tools and var/ (the local SQLite database)
-	rm -rf $(VENV) $(TOOLS) var/
+clean: ## Remove .venv, .tools, var/ (the local SQLite database) and the browser tests' node_modules
+	rm -rf $(VENV) $(TOOLS) var/ tests/browser/node_modules

@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import (
+    Browser,
     ConsoleMessage,
     Error,
     Page,
@@ -161,38 +162,46 @@ def partner_url(api_url: str) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def browser_page() -> Iterator[tuple[Page, list[str]]]:
-    """A fresh headless Chromium page, and the console errors and page errors it collects."""
+def browser() -> Iterator[Browser]:
+    """One headless Chromium for every browser test of the session."""
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
+        launched = playwright.chromium.launch(
             executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, timeout=TIMEOUT_S * 1000
         )
-        context = browser.new_context(viewport={"width": 900, "height": 1200})
-        context.set_default_timeout(TIMEOUT_S * 1000)
-        context.set_default_navigation_timeout(TIMEOUT_S * 1000)
-        context.add_init_script(WATCH_VIOLATIONS)
-        page = context.new_page()
-        problems: list[str] = []
-
-        def on_console(message: ConsoleMessage) -> None:
-            if message.type == "error":
-                problems.append(f"console: {message.text}")
-
-        def on_page_error(error: Error) -> None:
-            problems.append(f"page error: {error}")
-
-        def on_response(response: Response) -> None:
-            if response.status >= 400:
-                problems.append(f"HTTP {response.status}: {response.url}")
-
-        page.on("console", on_console)
-        page.on("response", on_response)
-        page.on("pageerror", on_page_error)
         try:
-            yield page, problems
+            yield launched
         finally:
-            context.close()
-            browser.close()
+            launched.close()
+
+
+@pytest.fixture(scope="module")
+def browser_page(browser: Browser) -> Iterator[tuple[Page, list[str]]]:
+    """A fresh headless Chromium page, and the console errors and page errors it collects."""
+    context = browser.new_context(viewport={"width": 900, "height": 1200})
+    context.set_default_timeout(TIMEOUT_S * 1000)
+    context.set_default_navigation_timeout(TIMEOUT_S * 1000)
+    context.add_init_script(WATCH_VIOLATIONS)
+    page = context.new_page()
+    problems: list[str] = []
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            problems.append(f"console: {message.text}")
+
+    def on_page_error(error: Error) -> None:
+        problems.append(f"page error: {error}")
+
+    def on_response(response: Response) -> None:
+        if response.status >= 400:
+            problems.append(f"HTTP {response.status}: {response.url}")
+
+    page.on("console", on_console)
+    page.on("response", on_response)
+    page.on("pageerror", on_page_error)
+    try:
+        yield page, problems
+    finally:
+        context.close()
 
 
 def test_partner_page_shows_the_widget_and_the_card(
@@ -279,3 +288,99 @@ def test_our_pages_run_clean_under_their_own_csp(
     page.screenshot(path=str(ARTIFACTS / shot), full_page=True)
     assert page.evaluate("window.__violations") == []
     assert problems == []
+
+
+# --- accessibility: axe-core at a desktop and a phone width -----------------------------------
+
+AXE = PROJECT_ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
+WIDTHS = {"desktop": 1280, "phone": 390}
+# What axe-core must not find: its two gravest impacts.
+GRAVE = ("serious", "critical")
+
+
+@pytest.fixture(scope="module")
+def axe_source() -> str:
+    if not AXE.is_file():
+        skip_or_fail(f"{AXE} is missing: run `make test` (npm ci --prefix tests/browser)")
+    return AXE.read_text("utf-8")
+
+
+@pytest.fixture(scope="module", params=list(WIDTHS))
+def axe_page(request: pytest.FixtureRequest, browser: Browser) -> Iterator[tuple[Page, str]]:
+    """A page at one width whose CSP lets the test inject axe-core (the site's own never could)."""
+    width = WIDTHS[request.param]
+    context = browser.new_context(viewport={"width": width, "height": 900}, bypass_csp=True)
+    context.set_default_timeout(TIMEOUT_S * 1000)
+    try:
+        yield context.new_page(), request.param
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [
+        ("/", "home"),
+        ("/explore", "explore"),
+        (
+            "/explore?q=access&stakeholder_type=payer&not_layer=tip-of-the-iceberg",
+            "explore-narrowed",
+        ),
+        ("/quotes/cgt-2026-q07", "permalink"),
+    ],
+)
+def test_pages_have_no_serious_accessibility_violation(
+    api_url: str, axe_page: tuple[Page, str], axe_source: str, path: str, name: str
+) -> None:
+    page, width = axe_page
+    response = page.goto(f"{api_url}{path}", wait_until="load")
+    assert response is not None
+    assert response.status == 200
+    page.add_script_tag(content=axe_source)
+    violations = page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+        ".map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target)}))"
+    )
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
+    assert [v for v in violations if v["impact"] in GRAVE] == []
+    # Nothing makes the page itself scroll sideways (a wide heatmap scrolls in its own frame).
+    assert page.evaluate("document.documentElement.scrollWidth") <= WIDTHS[width]
+
+
+def test_the_iceberg_s_labels_stay_readable_at_every_width(
+    api_url: str, axe_page: tuple[Page, str]
+) -> None:
+    """Each label's size as drawn: its font size times the drawing's scale on the screen."""
+    page, _ = axe_page
+    page.goto(f"{api_url}/", wait_until="load")
+    drawn = page.evaluate(
+        "() => [...document.querySelectorAll('svg.iceberg text')]"
+        ".filter(t => getComputedStyle(t).display !== 'none')"
+        ".map(t => [t.textContent, parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a])"
+    )
+    assert len(drawn) >= 8  # a name and a count per layer
+    assert [label for label, size in drawn if size < 12] == []
+
+
+def test_the_explorer_is_used_with_the_keyboard_alone(
+    api_url: str, axe_page: tuple[Page, str]
+) -> None:
+    """Search by typing and Enter, then narrow by tabbing to a facet link and pressing Enter."""
+    page, _ = axe_page
+    page.goto(f"{api_url}/explore", wait_until="load")
+    page.keyboard.press("Tab")  # the skip link comes first
+    assert page.evaluate("document.activeElement.className") == "skip"
+    page.focus("#q")
+    page.keyboard.type("access")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "q=access" in page.url
+    link = page.locator("[aria-labelledby='facet-layer'] li a").first
+    link.focus()
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none", "the focused link shows where the focus is"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "layer=" in page.url
+    expect(page.locator("ol.results figure").first).to_be_visible()

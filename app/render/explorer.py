@@ -134,10 +134,15 @@ def heatmap(table: schemas.Crosstab) -> dict[str, Any]:
         "rows_label": DIMENSION_LABELS[Dimension(table.rows_dimension)],
         "cols_label": DIMENSION_LABELS[Dimension(table.cols_dimension)],
         "shades": [[round(n / largest, 3) for n in row] for row in table.cells],
-        "label_width": 260,
-        "cell_width": 96,
+        "label_width": 300,
+        "cell_width": 84,
         "cell_height": 36,
-        "header_height": 72,
+        "header_height": 120,
+        # Room for the last column's slanted label.
+        "right_margin": 120,
+        # From this shade on a count is white on the cell (4.5:1 and more); below it, dark on a
+        # white halo, whatever the shade behind.
+        "white_from": 0.82,
     }
 
 
