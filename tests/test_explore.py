@@ -174,3 +174,19 @@ def test_bad_explorer_requests_are_problems(client: TestClient, query: str) -> N
 def test_the_explorer_s_forms_may_submit_to_its_own_pages(client: TestClient) -> None:
     policy = client.get("/explore").headers["content-security-policy"]
     assert "form-action 'self'" in policy
+
+
+@pytest.mark.parametrize("search", ["access", "patient*", '"gene therapies"', "cost patients"])
+def test_results_mark_the_search_s_words_in_the_verbatim_quote(
+    client: TestClient, search: str
+) -> None:
+    query = urlencode({"q": search})
+    document = page(client, f"/explore?{query}")
+    expected = {q["id"]: q["text"] for q in client.get(f"/v1/quotes?{query}").json()["items"]}
+    figures = document.xpath("//ol[@class='results']//figure")
+    assert [figure.get("id") for figure in figures] == list(expected)
+    assert figures, "a search with no match proves nothing"
+    for figure in figures:
+        (paragraph,) = figure.xpath("blockquote/p")
+        assert paragraph.text_content() == expected[figure.get("id")]
+        assert paragraph.xpath("mark"), figure.get("id")

@@ -95,7 +95,7 @@ def search(
             type=row.kind,
             id=row.object_id,
             title=row.title,
-            snippet=_mark(row.snippet),
+            snippet=mark_snippet(row.snippet),
             score=round(float(row.score), 6),
             report=ReportRef(id=row.report_id, title=row.report_title) if row.report_id else None,
         )
@@ -103,7 +103,7 @@ def search(
     ]
 
 
-def _mark(snippet: str) -> str:
+def mark_snippet(snippet: str) -> str:
     """Escape the snippet, then turn the sentinels into <mark> tags."""
     escaped = html.escape(snippet, quote=True)
     return escaped.replace(START, "<mark>").replace(STOP, "</mark>")

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 from fastapi import Query
 from fastapi.responses import HTMLResponse
+from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from app import schemas, urls
@@ -24,6 +25,7 @@ from app.queries import catalogue
 from app.queries import quotes as quote_queries
 from app.queries.context import quote_context
 from app.queries.dimensions import crosstab, dimension_values
+from app.queries.highlights import highlighted
 from app.queries.quote_pages import read_quote_page
 from app.render import explorer
 from app.render.html import (
@@ -78,6 +80,11 @@ def explore_page(session: SessionDep, params: Annotated[ExploreParams, Query()])
         credit=_insights_report(session).credit,
         params=params,
         quotes=page.items,
+        # Escaped by the highlighter's caller, marks added after: safe as it is.
+        highlights={
+            quote_id: Markup(marked)
+            for quote_id, marked in highlighted(session, page.items, params.q or "").items()
+        },
         total=sum(value.count for value in page.facets.get("layer", [])),
         facets=explorer.facets(params, page.facets, left_out),
         heatmap=explorer.heatmap(table),
