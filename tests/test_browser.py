@@ -1,4 +1,7 @@
-"""A real browser: a partner page on another origin shows the widget and an embedded card.
+"""A real browser: a partner page on another origin shows the widget and an embedded card; our
+pages run clean under their CSP, pass axe-core at a desktop and a phone width, and the explorer
+works with the keyboard alone. Long because one Chromium serves every browser test of the run,
+so they all live here.
 
 The API runs under uvicorn in a subprocess over a seeded SQLite file; the partner page is served
 from a second port (another origin) with its own strict CSP; headless Chromium (Debian's, driven
