@@ -71,7 +71,9 @@ def assert_agrees_with_the_api(client: TestClient, document: Document, query: st
     for dimension in dimensions:
         expected = {f["label"]: f["count"] for f in answer["facets"][dimension]}
         shown = facet_counts(document, dimension)
-        assert shown == {label: n for label, n in expected.items() if label in shown}, dimension
+        # The facet lists the API's counts (and, for stakeholder types, their parents' too).
+        listed = {label: n for label, n in shown.items() if label in expected}
+        assert listed == {label: n for label, n in expected.items() if label in shown}, dimension
         # A dimension the selection includes by lists its choice, not its counts.
         assert shown or f"{dimension}=" in query, dimension
     assert shown_quotes(document) == [quote["id"] for quote in answer["items"]]
@@ -190,3 +192,21 @@ def test_results_mark_the_search_s_words_in_the_verbatim_quote(
         (paragraph,) = figure.xpath("blockquote/p")
         assert paragraph.text_content() == expected[figure.get("id")]
         assert paragraph.xpath("mark"), figure.get("id")
+
+
+def test_stakeholder_types_nest_under_their_parents(client: TestClient) -> None:
+    document = page(client, "/explore")
+    group = "//div[@aria-labelledby='facet-stakeholder_type']"
+    types = client.get("/v1/stakeholder-types").json()["items"]
+    for parent in (t for t in types if t["children"] and t["quote_count"]):
+        (item,) = document.xpath(f"{group}/ul/li[a[1][text()='{parent['name']}']]")
+        assert int(item.xpath("string(span[@class='count'])")) == parent["quote_count"]
+        nested = item.xpath("ul[@class='sub']/li/a[1]/text()")
+        counts = {t["id"]: t["quote_count"] for t in types}
+        counted = [child["name"] for child in parent["children"] if counts[child["id"]]]
+        assert sorted(nested) == sorted(counted)
+    (payers,) = document.xpath(f"{group}/ul/li/a[1][text()='Payers']")
+    narrowed = page(client, relative(payers.get("href")))
+    assert "Only Payers" in narrowed.xpath(f"{group}//span[@class='chosen']/text()")
+    api = client.get("/v1/quotes?stakeholder_type=payer").json()["items"]
+    assert shown_quotes(narrowed) == [quote["id"] for quote in api]

@@ -50,12 +50,14 @@ class Chosen:
 
 @dataclass(frozen=True)
 class Choice:
-    """A value a facet offers, its count under the selection, and the links that narrow."""
+    """A value a facet offers, its count under the selection, and the links that narrow; a
+    parent stakeholder type holds its sub-types' choices."""
 
     label: str
     count: int
     include: str | None
     exclude: str | None
+    children: list["Choice"] = field(default_factory=list)
 
 
 @dataclass
@@ -95,8 +97,11 @@ def facets(
     params: ExploreParams,
     counted: dict[str, list[schemas.FacetValue]],
     labels: dict[str, dict[str, str]],
+    parents: dict[str, tuple[str, str]],
 ) -> list[Facet]:
-    """Each dimension's facet under the selection; `labels` names the values left out."""
+    """Each dimension's facet under the selection. `labels` names values no count lists (those
+    left out, a parent type); `parents` gives a stakeholder type's parent (id, name), so that
+    a parent's choice holds its sub-types'."""
     current = view(params)
     built = []
     for dimension, heading in DIMENSION_LABELS.items():
@@ -122,8 +127,53 @@ def facets(
                 )
             )
         facet.unlisted = max(0, len(offered) - SHOWN_VALUES)
+        if dimension is Dimension.stakeholder_type:
+            facet.choices = _nested(facet.choices, offered, parents, current, included)
         built.append(facet)
     return built
+
+
+def _nested(
+    choices: list[Choice],
+    offered: list[schemas.FacetValue],
+    parents: dict[str, tuple[str, str]],
+    current: Pairs,
+    included: set[str],
+) -> list[Choice]:
+    """The stakeholder types' choices under their parents, each parent counting its own."""
+    by_label = {choice.label: choice for choice in choices}
+    groups: dict[str, list[Choice]] = {}
+    names: dict[str, str] = {}
+    top: list[Choice | str] = []
+    for value in offered:
+        choice = by_label.get(value.label)
+        parent = parents.get(str(value.value))
+        if choice is None:
+            continue
+        if parent is None or parent[0] in included:
+            top.append(choice)
+            continue
+        parent_id, names[parent_id] = parent
+        if parent_id not in groups:
+            groups[parent_id] = []
+            top.append(parent_id)
+        groups[parent_id].append(choice)
+    nested = []
+    for item in top:
+        if isinstance(item, Choice):
+            nested.append(item)
+            continue
+        children = groups[item]
+        nested.append(
+            Choice(
+                names[item],
+                sum(child.count for child in children),
+                _with(current, ("stakeholder_type", item)),
+                _with(current, (EXCLUDED + "stakeholder_type", item)),
+                children,
+            )
+        )
+    return sorted(nested, key=lambda choice: -choice.count)
 
 
 def heatmap(table: schemas.Crosstab) -> dict[str, Any]:

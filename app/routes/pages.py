@@ -69,10 +69,13 @@ def explore_page(session: SessionDep, params: Annotated[ExploreParams, Query()])
     listed = params.model_copy(update={"facet": list(explorer.DIMENSION_LABELS)})
     page = read_quote_page(session, listed)
     table = crosstab(session, params, params.rows, params.cols, get_settings().max_crosstab_cells)
-    left_out = {
+    types = catalogue.read_stakeholder_types(session)
+    parents = {t.id: (t.parent.id, t.parent.name) for t in types if t.parent is not None}
+    named = {
         name: {str(v.value): v.label for v in dimension_values(session, Dimension(name))}
         for name in params.exclusions()
     }
+    named["stakeholder_type"] = {t.id: t.name for t in types}
     sorts = [(s.value, label) for s, label in explorer.SORT_LABELS.items()]
     return _page(
         "explore.html",
@@ -86,7 +89,7 @@ def explore_page(session: SessionDep, params: Annotated[ExploreParams, Query()])
             for quote_id, marked in highlighted(session, page.items, params.q or "").items()
         },
         total=sum(value.count for value in page.facets.get("layer", [])),
-        facets=explorer.facets(params, page.facets, left_out),
+        facets=explorer.facets(params, page.facets, named, parents),
         heatmap=explorer.heatmap(table),
         links=explorer.links(params, page.next_cursor),
         dimensions=[(d.value, label) for d, label in explorer.DIMENSION_LABELS.items()],
