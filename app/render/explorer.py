@@ -142,9 +142,8 @@ def _nested(
 ) -> list[Choice]:
     """The stakeholder types' choices under their parents, each parent counting its own."""
     by_label = {choice.label: choice for choice in choices}
-    groups: dict[str, list[Choice]] = {}
-    names: dict[str, str] = {}
-    top: list[Choice | str] = []
+    groups: dict[str, tuple[str, list[Choice]]] = {}
+    top: list[Choice] = []
     for value in offered:
         choice = by_label.get(value.label)
         parent = parents.get(str(value.value))
@@ -152,28 +151,14 @@ def _nested(
             continue
         if parent is None or parent[0] in included:
             top.append(choice)
-            continue
-        parent_id, names[parent_id] = parent
-        if parent_id not in groups:
-            groups[parent_id] = []
-            top.append(parent_id)
-        groups[parent_id].append(choice)
-    nested = []
-    for item in top:
-        if isinstance(item, Choice):
-            nested.append(item)
-            continue
-        children = groups[item]
-        nested.append(
-            Choice(
-                names[item],
-                sum(child.count for child in children),
-                _with(current, ("stakeholder_type", item)),
-                _with(current, (EXCLUDED + "stakeholder_type", item)),
-                children,
-            )
-        )
-    return sorted(nested, key=lambda choice: -choice.count)
+        else:
+            groups.setdefault(parent[0], (parent[1], []))[1].append(choice)
+    for parent_id, (name, children) in groups.items():
+        count = sum(child.count for child in children)
+        include = _with(current, ("stakeholder_type", parent_id))
+        exclude = _with(current, (EXCLUDED + "stakeholder_type", parent_id))
+        top.append(Choice(name, count, include, exclude, children))
+    return sorted(top, key=lambda choice: -choice.count)  # stable: ties keep their order
 
 
 def heatmap(table: schemas.Crosstab) -> dict[str, Any]:
