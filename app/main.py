@@ -21,6 +21,7 @@ from app.routes import (
     embeds,
     exports,
     feeds,
+    llms,
     meta,
     pages,
     quotes,
@@ -77,6 +78,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
         changes.router,
         feeds.router,
         embeds.router,
+        llms.router,
         pages.router,
     ):
         app.include_router(router)

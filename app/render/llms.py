@@ -1,0 +1,104 @@
+"""Text for language models: `/llms.txt` (the llmstxt.org format) and the quotes as Markdown.
+
+An assistant that quotes these reports should quote them exactly and cite them: every quote is
+given verbatim in a block quote, with its attribution as printed and its permalink, under its
+report, layer and theme. Quote text is not escaped: Markdown punctuation in a quote stays the
+report's characters, which matter more to a reader than the rendering.
+"""
+
+from collections.abc import Iterable, Iterator
+
+from app import schemas, urls
+
+TITLE = "Insights API"
+SUMMARY = (
+    "Verbatim, attributed quotes from the Alliance for Health Policy's Signature Seminar "
+    "insights reports, sorted by the reports' iceberg model into layers and themes, with the "
+    "reports' own texts. Quote them exactly, with the attribution as printed and the report's "
+    "credit line; every quote has a permalink."
+)
+# The key endpoints and pages, as (name, path, what it is).
+API = (
+    (
+        "Quotes",
+        "/v1/quotes",
+        "every quote, filtered (layer, theme, stakeholder_type, tag, "
+        "report, not_<dimension>, min_length, max_length), searched (q) and paged",
+    ),
+    (
+        "One quote",
+        "/v1/quotes/cgt-2026-q07",
+        "a quote with its attribution, theme, layer, report section and character offsets",
+    ),
+    (
+        "A quote in context",
+        "/v1/quotes/cgt-2026-q07/context",
+        "the report's paragraphs around a quote",
+    ),
+    (
+        "Search",
+        "/v1/search?q=Medicaid",
+        "quotes, themes and layers ranked together, with marked snippets",
+    ),
+    (
+        "Cross-tab",
+        "/v1/stats/crosstab?rows=stakeholder_type&cols=layer",
+        "quote counts by two dimensions",
+    ),
+    ("OpenAPI", "/openapi.json", "the whole contract"),
+)
+PAGES = (
+    ("The iceberg", "/", "the newest report's four layers and their themes"),
+    ("Explore", "/explore", "search, facets and a heatmap in the browser"),
+)
+
+
+def llms_txt(reports: list[schemas.Report], layers: list[schemas.Layer]) -> str:
+    """/llms.txt: what this is, the reports, and the key endpoints and pages, with links."""
+    lines = [f"# {TITLE}", "", f"> {SUMMARY}", ""]
+    lines += [
+        "Content is read-only JSON under /v1, HTML pages and Markdown. Ids are stable: a "
+        "permalink never changes.",
+        "",
+        "## Reports",
+        "",
+    ]
+    for report in reports:
+        described = f"{report.publisher}, {report.published_on.isoformat()}"
+        if report.quote_count:
+            described += f", {report.quote_count} quotes; all of them as Markdown: "
+            described += urls.absolute(f"/reports/{urls.segment(report.id)}/llms-full.txt")
+        lines.append(f"- [{report.title}]({urls.report(report.id)}): {described}")
+    lines += ["", "## Iceberg layers", ""]
+    lines += [
+        f"- [{layer.name}]({urls.layer(layer.id)}): {layer.quote_count} quotes" for layer in layers
+    ]
+    lines += ["", "## API", ""]
+    lines += [f"- [{name}]({urls.absolute(path)}): {what}" for name, path, what in API]
+    lines += ["", "## Pages", ""]
+    lines += [f"- [{name}]({urls.absolute(path)}): {what}" for name, path, what in PAGES]
+    lines += ["", "## Optional", ""]
+    lines.append(
+        f"- [Every quote as Markdown]({urls.absolute('/llms-full.txt')}): grouped by report, "
+        "layer and theme, with attributions and permalinks"
+    )
+    return "\n".join(lines) + "\n"
+
+
+def quotes_markdown(quotes: Iterable[schemas.Quote], credits: dict[str, str]) -> Iterator[str]:
+    """The quotes as Markdown, in report order: a heading at each new report, layer and theme,
+    then each quote verbatim in a block quote with its attribution and permalink."""
+    yield f"# {TITLE}: the quotes\n\n> {SUMMARY}\n"
+    report = layer = theme = None
+    for quote in quotes:
+        if quote.report.id != report:
+            report, layer, theme = quote.report.id, None, None
+            yield f"\n## {quote.report.title}\n\n{credits.get(report, '')}\n"
+        if quote.layer.id != layer:
+            layer, theme = quote.layer.id, None
+            yield f"\n### {quote.layer.name}\n"
+        if quote.theme.id != theme:
+            theme = quote.theme.id
+            yield f"\n#### {quote.theme.title}\n"
+        quoted = "\n".join(f"> {line}" if line else ">" for line in quote.text.split("\n"))
+        yield f"\n{quoted}\n\n— {quote.attribution}, <{urls.quote(quote.id)}>\n"
