@@ -91,3 +91,55 @@ def test_a_report_without_quotes_has_none(client: TestClient) -> None:
 
 def test_an_unknown_report_is_a_404(client: TestClient) -> None:
     assert_problem(client.get("/reports/nope/llms-full.txt"), 404)
+
+
+def quote_block(quote: Json) -> str:
+    quoted = "\n".join(f"> {line}" if line else ">" for line in quote["text"].split("\n"))
+    return f"{quoted}\n\n— {quote['attribution']}, <{BASE}/quotes/{quote['id']}>\n"
+
+
+def markdown_of(client: TestClient, path: str) -> str:
+    response = client.get(path)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "text/markdown; charset=utf-8"
+    return response.text
+
+
+def test_every_quote_page_has_its_markdown_version(client: TestClient, quotes: list[Json]) -> None:
+    for quote in quotes:
+        markdown = markdown_of(client, f"/quotes/{quote['id']}.md")
+        assert markdown.startswith(f"# {quote['attribution']} on {quote['theme']['title']}\n")
+        assert quote_block(quote) in markdown
+        assert f"- Permalink: <{BASE}/quotes/{quote['id']}>" in markdown
+
+
+@pytest.mark.parametrize("kind", ["themes", "layers"])
+def test_theme_and_layer_pages_have_markdown_versions_with_their_quotes(
+    client: TestClient, quotes: list[Json], kind: str
+) -> None:
+    field = "theme" if kind == "themes" else "layer"
+    for item in client.get(f"/v1/{kind}").json()["items"]:
+        markdown = markdown_of(client, f"/{kind}/{item['id']}.md")
+        own = [q for q in quotes if q[field]["id"] == item["id"]]
+        assert own
+        assert [quote_block(q) for q in own if quote_block(q) in markdown] == [
+            quote_block(q) for q in own
+        ]
+        for _, url in LINK.findall(markdown):
+            assert client.get(url.removeprefix(BASE)).status_code == 200, url
+
+
+@pytest.mark.parametrize(
+    "page", ["/quotes/cgt-2026-q07", "/themes/fda-pathways", "/layers/a-bit-deeper"]
+)
+def test_each_page_links_its_markdown_version(client: TestClient, page: str) -> None:
+    html = client.get(page).text
+    link = re.search(r'<link rel="alternate" type="text/markdown" href="([^"]+)"', html)
+    assert link is not None
+    assert link[1] == f"{BASE}{page}.md"
+    markdown_of(client, f"{page}.md")
+
+
+@pytest.mark.parametrize("path", ["/quotes/nope.md", "/themes/nope.md", "/layers/nope.md"])
+def test_unknown_markdown_pages_are_404_problems(client: TestClient, path: str) -> None:
+    assert_problem(client.get(path), 404)

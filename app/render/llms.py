@@ -1,4 +1,5 @@
-"""Text for language models: `/llms.txt` (the llmstxt.org format) and the quotes as Markdown.
+"""Text for language models: `/llms.txt` (the llmstxt.org format), the quotes as Markdown, and the
+Markdown versions of the quote, theme and layer pages.
 
 An assistant that quotes these reports should quote them exactly and cite them: every quote is
 given verbatim in a block quote, with its attribution as printed and its permalink, under its
@@ -100,5 +101,57 @@ def quotes_markdown(quotes: Iterable[schemas.Quote], credits: dict[str, str]) ->
         if quote.theme.id != theme:
             theme = quote.theme.id
             yield f"\n#### {quote.theme.title}\n"
-        quoted = "\n".join(f"> {line}" if line else ">" for line in quote.text.split("\n"))
-        yield f"\n{quoted}\n\n— {quote.attribution}, <{urls.quote(quote.id)}>\n"
+        yield f"\n{block(quote)}"
+
+
+def block(quote: schemas.Quote) -> str:
+    """A quote as Markdown: verbatim in a block quote, then its attribution and permalink."""
+    quoted = "\n".join(f"> {line}" if line else ">" for line in quote.text.split("\n"))
+    return f"{quoted}\n\n— {quote.attribution}, <{urls.quote(quote.id)}>\n"
+
+
+def quote_page(quote: schemas.Quote, credit: str) -> str:
+    """The Markdown version of a quote's permalink page."""
+    section = quote.location.section
+    pages = f", pages {section.page_start}–{section.page_end}" if section.page_start else ""
+    facts = [
+        f"- Attribution: {quote.attribution}",
+        f"- Stakeholder type: {quote.stakeholder_type.name}",
+        f"- Theme: [{quote.theme.title}]({urls.theme(quote.theme.id)})",
+        f"- Iceberg layer: [{quote.layer.name}]({urls.layer(quote.layer.id)})",
+        f"- Source: [{quote.report.title}]({urls.report(quote.report.id)}), section "
+        f"{section.numeral} ({section.title}){pages}",
+        f"- Permalink: <{urls.quote(quote.id)}>",
+        f"- As JSON: <{urls.api_quote(quote.id)}>",
+    ]
+    title = f"# {quote.attribution} on {quote.theme.title}"
+    return "\n".join([title, "", block(quote), *facts, "", credit, ""])
+
+
+def theme_page(theme: schemas.Theme, quotes: list[schemas.Quote], credit: str) -> str:
+    """The Markdown version of a theme's page: its summary, then its quotes."""
+    parts = [f"# {theme.title}", "", f"{theme.layer.name}, theme {theme.position}", ""]
+    parts += [theme.summary, "", f"## {theme.quote_count} quotes", ""]
+    parts += [block(quote) for quote in quotes]
+    return "\n".join([*parts, _more(len(quotes), theme.quote_count, theme.report.id), credit, ""])
+
+
+def layer_page(layer: schemas.LayerDetail, quotes: list[schemas.Quote], credit: str) -> str:
+    """The Markdown version of a layer's page: its text, its themes, then its quotes."""
+    newest = layer.reports[0] if layer.reports else None
+    parts = [f"# {layer.name}", ""]
+    if newest is not None:
+        parts += [f"## {newest.heading}", "", newest.description, ""]
+    parts += ["## Themes", ""]
+    parts += [f"- [{theme.title}]({urls.theme(theme.id)})" for theme in layer.themes]
+    parts += ["", f"## {layer.quote_count} quotes", ""]
+    parts += [block(quote) for quote in quotes]
+    report = newest.report.id if newest is not None else None
+    return "\n".join([*parts, _more(len(quotes), layer.quote_count, report), credit, ""])
+
+
+def _more(shown: int, total: int, report_id: str | None) -> str:
+    if shown >= total or report_id is None:
+        return ""
+    whole = urls.absolute(f"/reports/{urls.segment(report_id)}/llms-full.txt")
+    return f"The first {shown} of {total}; all of them: <{whole}>\n"

@@ -1,4 +1,9 @@
-"""Text for language models: /llms.txt, and every quote as Markdown (all, or one report's)."""
+"""Text for language models: /llms.txt, every quote as Markdown (all, or one report's), and the
+Markdown versions of the quote, theme and layer pages.
+
+The Markdown pages are declared here, before the HTML pages' routes, which would otherwise take
+`cgt-2026-q07.md` for an id.
+"""
 
 from collections.abc import Iterator
 
@@ -6,16 +11,19 @@ from fastapi import Request
 from fastapi.responses import Response, StreamingResponse
 
 from app import schemas
+from app.config import get_settings
 from app.deps import ObjectId, SessionDep, api_router, found
 from app.errors import NON_JSON_PROBLEMS
 from app.params import QuoteFilters
 from app.queries import catalogue
-from app.queries.quotes import quote_conditions
+from app.queries.quotes import first_quotes, quote_conditions, read_quote
+from app.render import llms as render
 from app.render.llms import llms_txt, quotes_markdown
 from app.routes.exports import stream_quotes
 
 router = api_router(tags=["text for language models"], responses=NON_JSON_PROBLEMS)
 TEXT_MEDIA_TYPE = "text/plain; charset=utf-8"
+MARKDOWN_MEDIA_TYPE = "text/markdown; charset=utf-8"
 
 
 @router.get("/llms.txt", response_class=Response, summary="llms.txt")
@@ -56,3 +64,41 @@ def _markdown(session: SessionDep, request: Request, filters: QuoteFilters) -> S
     return StreamingResponse(
         stream_quotes(request, session, conditions, encode), media_type=TEXT_MEDIA_TYPE
     )
+
+
+@router.get("/quotes/{quote_id}.md", response_class=Response, summary="A quote as Markdown")
+def get_quote_markdown(session: SessionDep, quote_id: ObjectId) -> Response:
+    """A quote's permalink page as Markdown: the quote verbatim, its facts and credit line."""
+    quote = found(read_quote(session, quote_id), "quote", quote_id)
+    return _markdown_page(render.quote_page(quote, _credit(session, quote.report.id)))
+
+
+@router.get("/themes/{theme_id}.md", response_class=Response, summary="A theme as Markdown")
+def get_theme_markdown(session: SessionDep, theme_id: ObjectId) -> Response:
+    """A theme's page as Markdown: its summary and its first quotes (HTML_PAGE_QUOTES)."""
+    themes = catalogue.read_themes(session, theme_id=theme_id)
+    theme = found(themes[0] if themes else None, "theme", theme_id)
+    quotes = _first_quotes(session, QuoteFilters(theme=[theme.id]))
+    return _markdown_page(render.theme_page(theme, quotes, _credit(session, theme.report.id)))
+
+
+@router.get("/layers/{layer_id}.md", response_class=Response, summary="A layer as Markdown")
+def get_layer_markdown(session: SessionDep, layer_id: ObjectId) -> Response:
+    """A layer's page as Markdown: its text, its themes and its first quotes."""
+    layer = found(catalogue.read_layer(session, layer_id), "layer", layer_id)
+    quotes = _first_quotes(session, QuoteFilters(layer=[layer.id]))
+    credit = _credit(session, layer.reports[0].report.id) if layer.reports else ""
+    return _markdown_page(render.layer_page(layer, quotes, credit))
+
+
+def _first_quotes(session: SessionDep, filters: QuoteFilters) -> list[schemas.Quote]:
+    return first_quotes(session, filters, get_settings().html_page_quotes)
+
+
+def _credit(session: SessionDep, report_id: str) -> str:
+    reports = catalogue.read_reports(session, report_id)
+    return reports[0].credit if reports else ""
+
+
+def _markdown_page(body: str) -> Response:
+    return Response(body, media_type=MARKDOWN_MEDIA_TYPE)
