@@ -130,16 +130,42 @@ def test_theme_and_layer_pages_have_markdown_versions_with_their_quotes(
 
 
 @pytest.mark.parametrize(
-    "page", ["/quotes/cgt-2026-q07", "/themes/fda-pathways", "/layers/a-bit-deeper"]
+    ("page", "markdown"),
+    [
+        ("/", "/index.md"),
+        ("/reports/cgt-insights-2026", "/reports/cgt-insights-2026.md"),
+        ("/quotes/cgt-2026-q07", "/quotes/cgt-2026-q07.md"),
+        ("/themes/fda-pathways", "/themes/fda-pathways.md"),
+        ("/layers/a-bit-deeper", "/layers/a-bit-deeper.md"),
+    ],
 )
-def test_each_page_links_its_markdown_version(client: TestClient, page: str) -> None:
+def test_each_page_links_its_markdown_version(client: TestClient, page: str, markdown: str) -> None:
     html = client.get(page).text
     link = re.search(r'<link rel="alternate" type="text/markdown" href="([^"]+)"', html)
     assert link is not None
-    assert link[1] == f"{BASE}{page}.md"
-    markdown_of(client, f"{page}.md")
+    assert link[1] == f"{BASE}{markdown}"
+    markdown_of(client, markdown)
 
 
-@pytest.mark.parametrize("path", ["/quotes/nope.md", "/themes/nope.md", "/layers/nope.md"])
+@pytest.mark.parametrize("path", ["/index.md", "/reports/cgt-insights-2026.md"])
+def test_the_home_and_report_markdown_list_every_layer_and_theme(
+    client: TestClient, path: str
+) -> None:
+    markdown = markdown_of(client, path)
+    report = client.get("/v1/reports/cgt-insights-2026").json()
+    assert markdown.startswith(f"# {report['title']}\n")
+    linked = {url: name for name, url in LINK.findall(markdown)}
+    for theme in report["themes"]:
+        assert linked[f"{BASE}/themes/{theme['id']}"] == theme["title"]
+    for layer in report["layers"]:
+        assert linked[f"{BASE}/layers/{layer['layer']['id']}"] == layer["layer"]["name"]
+    for url in linked:
+        assert client.get(url.removeprefix(BASE)).status_code == 200, url
+    assert markdown.rstrip().endswith(report["credit"])
+
+
+@pytest.mark.parametrize(
+    "path", ["/quotes/nope.md", "/themes/nope.md", "/layers/nope.md", "/reports/nope.md"]
+)
 def test_unknown_markdown_pages_are_404_problems(client: TestClient, path: str) -> None:
     assert_problem(client.get(path), 404)

@@ -1,5 +1,5 @@
 """Text for language models: `/llms.txt` (the llmstxt.org format), the quotes as Markdown, and the
-Markdown versions of the quote, theme and layer pages.
+Markdown versions of the home, report, layer, theme and quote pages.
 
 An assistant that quotes these reports should quote them exactly and cite them: every quote is
 given verbatim in a block quote, with its attribution as printed and its permalink, under its
@@ -155,3 +155,25 @@ def _more(shown: int, total: int, report_id: str | None) -> str:
         return ""
     whole = urls.absolute(f"/reports/{urls.segment(report_id)}/llms-full.txt")
     return f"The first {shown} of {total}; all of them: <{whole}>\n"
+
+
+def report_page(report: schemas.ReportDetail, series: list[schemas.Report]) -> str:
+    """The Markdown version of a report's page (the home page's, with the series, for the
+    newest insights report): what it is, its layers and their themes, its credit line."""
+    parts = [f"# {report.title}", "", f"{report.publisher}, {report.published_on.isoformat()}", ""]
+    parts += [report.summary, ""]
+    for text in report.layers:
+        themes = [theme for theme in report.themes if theme.layer.id == text.layer.id]
+        count = sum(theme.quote_count for theme in themes)
+        parts += [f"## [{text.layer.name}]({urls.layer(text.layer.id)}): {text.heading}", ""]
+        parts += [text.description, "", f"{len(themes)} themes, {count} quotes:", ""]
+        parts += [f"- [{t.title}]({urls.theme(t.id)}) ({t.quote_count} quotes)" for t in themes]
+        parts.append("")
+    if report.quote_count:
+        whole = urls.absolute(f"/reports/{urls.segment(report.id)}/llms-full.txt")
+        parts += [f"Every quote of the report as Markdown: <{whole}>", ""]
+    if len(series) > 1:
+        parts += ["## The reports", ""]
+        parts += [f"- [{item.title}]({urls.report(item.id)})" for item in series]
+        parts.append("")
+    return "\n".join([*parts, report.credit, ""])

@@ -1,5 +1,5 @@
 """Text for language models: /llms.txt, every quote as Markdown (all, or one report's), and the
-Markdown versions of the quote, theme and layer pages.
+Markdown versions of the home, report, quote, theme and layer pages.
 
 The Markdown pages are declared here, before the HTML pages' routes, which would otherwise take
 `cgt-2026-q07.md` for an id.
@@ -64,6 +64,25 @@ def _markdown(session: SessionDep, request: Request, filters: QuoteFilters) -> S
     return StreamingResponse(
         stream_quotes(request, session, conditions, encode), media_type=TEXT_MEDIA_TYPE
     )
+
+
+@router.get("/index.md", response_class=Response, summary="The home page as Markdown")
+def get_home_markdown(session: SessionDep) -> Response:
+    """The home page as Markdown: the newest insights report's layers and themes, and the
+    series of reports."""
+    series = catalogue.read_reports(session)
+    newest = next((report for report in series if report.kind == "insights-report"), None)
+    report = found(
+        catalogue.read_report(session, newest.id) if newest else None, "report", "insights-report"
+    )
+    return _markdown_page(render.report_page(report, series))
+
+
+@router.get("/reports/{report_id}.md", response_class=Response, summary="A report as Markdown")
+def get_report_markdown(session: SessionDep, report_id: ObjectId) -> Response:
+    """A report's page as Markdown: what it is, its layers and themes, its credit line."""
+    report = found(catalogue.read_report(session, report_id), "report", report_id)
+    return _markdown_page(render.report_page(report, []))
 
 
 @router.get("/quotes/{quote_id}.md", response_class=Response, summary="A quote as Markdown")

@@ -55,6 +55,7 @@ def home_page(session: SessionDep) -> HTMLResponse:
     return _page(
         "home.html",
         canonical=urls.home(),
+        markdown=urls.absolute("/index.md"),
         series=catalogue.read_reports(session),
         show_facts=False,
         **_iceberg(session, report.id),
@@ -107,6 +108,7 @@ def report_page(session: SessionDep, report_id: ObjectId) -> HTMLResponse:
     return _page(
         "home.html",
         canonical=urls.report(report_id),
+        markdown=f"{urls.report(report_id)}.md",
         series=[],
         show_facts=True,
         **_iceberg(session, report_id),
