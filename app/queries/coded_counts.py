@@ -19,6 +19,7 @@ import sys
 from array import array
 from collections import Counter
 from collections.abc import Iterable
+from contextlib import closing
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
@@ -68,7 +69,30 @@ def coded_counts(
 ) -> dict[tuple[Any, ...], int]:
     """The matching quotes per value of `dimension`, keyed as `count_by` keys them."""
     counted = _stored(session, dimension)
-    seqs: Iterable[int] = _matching_seqs(session, filters, last=len(counted.codes) - 1)
+    seqs = _matching_seqs(session, filters, last=len(counted.codes) - 1)
+    tally = Counter(map(counted.codes.__getitem__, seqs))
+    return {(counted.values[code],): n for code, n in tally.items()}
+
+
+def _matching_seqs(session: Session, filters: CompiledFilters, last: int) -> list[int]:
+    """The seqs of the quotes meeting the search and the coded filters. Read and narrowed once
+    per session and filters: a request's facets share them, and none changes them."""
+    key = (
+        SESSION_KEY,
+        tuple(filters.terms),
+        tuple((name, tuple(ids)) for name, ids in filters.ordered_values.items()),
+        tuple((name, tuple(ids)) for name, ids in filters.excluded.items()),
+    )
+    kept: list[int] | None = session.info.get(key)
+    if kept is None:
+        kept = session.info[key] = _narrowed(
+            session, filters, _read_matching_seqs(session, filters, last)
+        )
+    return kept
+
+
+def _narrowed(session: Session, filters: CompiledFilters, seqs: list[int]) -> list[int]:
+    """`seqs` less those the coded filters leave out (a value named, or not named)."""
     for name, wanted, keeps in (
         *((name, ids, True) for name, ids in filters.ordered_values.items()),
         *((name, ids, False) for name, ids in filters.excluded.items()),
@@ -76,32 +100,20 @@ def coded_counts(
         kept, named = _stored(session, name), set(wanted)
         allowed = {code for code, value in enumerate(kept.values) if (value in named) is keeps}
         seqs = [seq for seq in seqs if kept.codes[seq] in allowed]
-    tally = Counter(map(counted.codes.__getitem__, seqs))
-    return {(counted.values[code],): n for code, n in tally.items()}
-
-
-def _matching_seqs(session: Session, filters: CompiledFilters, last: int) -> list[int]:
-    """The seqs of the quotes matching the search: FTS5 rowids (a quote's rowid is its seq;
-    theme and layer rows, numbered after the last quote, are left out). Read once per session
-    and search: a request's facets share them, and none changes them."""
-    key = (SESSION_KEY, tuple(filters.terms))
-    kept: list[int] | None = session.info.get(key)
-    if kept is None:
-        kept = session.info[key] = _read_matching_seqs(session, filters, last)
-    return kept
+    return seqs
 
 
 def _read_matching_seqs(session: Session, filters: CompiledFilters, last: int) -> list[int]:
     # On the DB-API cursor: SQLAlchemy's result rows cost more than the index read itself at a
     # hundred thousand matches (0.5 µs a row). The MATCH text is bound, as everywhere.
-    cursor = session.connection().connection.cursor()
     words, prefixes = split_terms(filters.terms)
     found: list[list[int]] = []
-    for table, terms in ((FTS_TABLE, words), (FTS_PREFIX_TABLE, prefixes)):
-        if terms:
-            sql = f"SELECT rowid FROM {table} WHERE {table} MATCH ? AND rowid <= ?"
-            rows = cursor.execute(sql, (fts5_expression(terms), last))
-            found.append(list(map(itemgetter(0), rows)))
+    with closing(session.connection().connection.cursor()) as cursor:
+        for table, terms in ((FTS_TABLE, words), (FTS_PREFIX_TABLE, prefixes)):
+            if terms:
+                sql = f"SELECT rowid FROM {table} WHERE {table} MATCH ? AND rowid <= ?"
+                rows = cursor.execute(sql, (fts5_expression(terms), last))
+                found.append(list(map(itemgetter(0), rows)))
     return list(set(found[0]).intersection(*found[1:])) if len(found) > 1 else found[0]
 
 

@@ -248,9 +248,9 @@ def check_ids_exist(session: Session, id_filters: dict[str, list[str]]) -> None:
         raise InvalidQuery(f"Unknown filter value: {detail}.", problems)
 
 
-def count_quotes(session: Session, filters: QuoteFilters, most: int) -> int:
-    """How many quotes meet the filters, counted up to `most` + 1 (enough to refuse more)."""
-    matching = select(quote.c.id).where(*quote_conditions(session, filters)).limit(most + 1)
+def count_quotes(session: Session, conditions: list[ColumnElement[bool]], most: int) -> int:
+    """How many quotes meet `conditions`, counted up to `most` + 1 (enough to refuse more)."""
+    matching = select(quote.c.id).where(*conditions).limit(most + 1)
     return session.execute(select(func.count()).select_from(matching.subquery())).scalar_one()
 
 

@@ -108,7 +108,8 @@ def export_quotes_xlsx(session: SessionDep, filters: Annotated[QuoteFilters, Que
     """Every quote matching the filters as an Excel workbook: the CSV's columns, a frozen
     header row, widths and wrapped text; at most MAX_XLSX_QUOTES quotes."""
     most = get_settings().max_xlsx_quotes
-    if count_quotes(session, filters, most) > most:
+    conditions = quote_conditions(session, filters)
+    if count_quotes(session, conditions, most) > most:
         # No one parameter is at fault: the filters together match too many.
         raise InvalidQuery.of(
             "",
@@ -116,7 +117,6 @@ def export_quotes_xlsx(session: SessionDep, filters: Annotated[QuoteFilters, Que
             "/v1/quotes.csv or /v1/quotes.ndjson, which stream any number.",
             kind="too_many_quotes",
         )
-    conditions = quote_conditions(session, filters)
     return download(
         quotes_workbook(iter_quotes(session, conditions)), XLSX_MEDIA_TYPE, "quotes.xlsx"
     )

@@ -7,6 +7,7 @@ its own transaction, so they always match the quotes it wrote.
 """
 
 import json
+from contextlib import closing
 
 from sqlalchemy import Connection, delete, func, insert, literal, select
 
@@ -44,12 +45,12 @@ def refresh_quote_codes(connection: Connection) -> None:
     last_seq = connection.execute(select(func.max(quote.c.seq))).scalar() or 0
     codes = [new_codes(last_seq) for _ in keys]
     # On the DB-API cursor: a million SQLAlchemy rows cost more than the rest of this.
-    cursor = connection.connection.cursor()
-    cursor.execute(f"SELECT seq, {', '.join(key.name for key in keys)} FROM quote")
-    while rows := cursor.fetchmany(10_000):
-        for column, (array_of, codes_of) in enumerate(zip(codes, code_of, strict=True), start=1):
-            for row in rows:
-                array_of[row[0]] = codes_of[row[column]]
+    with closing(connection.connection.cursor()) as cursor:
+        cursor.execute(f"SELECT seq, {', '.join(key.name for key in keys)} FROM quote")
+        while rows := cursor.fetchmany(10_000):
+            for column, (array_of, codes_of) in enumerate(zip(codes, code_of, strict=True), 1):
+                for row in rows:
+                    array_of[row[0]] = codes_of[row[column]]
     for dimension, found, array_of in zip(CODED_DIMENSIONS, values, codes, strict=True):
         connection.execute(
             insert(quote_code).values(
