@@ -1,4 +1,5 @@
-"""`insights`: the command line for migrating, seeding and serving the API."""
+"""`insights`: the command line for migrating, seeding and serving the API (and its MCP tools
+over stdio)."""
 
 import os
 import sys
@@ -10,6 +11,7 @@ from alembic import command
 from alembic.config import Config
 from sqlmodel import Session
 
+from app.assistant.server import build_server
 from app.config import PROJECT_ROOT, get_settings
 from app.curation.check import check_tree
 from app.curation.scaffold import ScaffoldError, new_report
@@ -113,6 +115,12 @@ def serve(
     os.environ.update(HOST=host, PORT=str(port))
     get_settings.cache_clear()
     run_server(get_settings(), host=host, port=port, workers=workers or settings.workers)
+
+
+@cli.command()
+def mcp() -> None:
+    """Serve the MCP tools over stdio, for desktop assistants (the same tools as /mcp)."""
+    build_server(get_engine()).run("stdio")
 
 
 @cli.command()

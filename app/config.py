@@ -118,6 +118,12 @@ class Settings(BaseSettings):
         default=["*"],
         description="Who may frame the embeddable pages: CSP frame-ancestors sources (JSON list).",
     )
+    mcp_allowed_origins: list[str] = Field(
+        default=[],
+        description="Browser origins besides BASE_URL's own whose pages may call /mcp (JSON "
+        "list; CORS and the MCP SDK's Origin check); clients that send no Origin, as desktop "
+        "and server-side assistants, always may.",
+    )
     trusted_hosts: list[str] = Field(
         default=["*"], description="Host header values the API answers (JSON list; `*`: any)."
     )

@@ -10,7 +10,9 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
+from starlette.routing import Route
 
+from app.assistant.server import McpEndpoint, build_server
 from app.config import Settings, get_settings
 from app.db import ConnectionSlots, get_engine
 from app.errors import PROBLEM_MEDIA_TYPE, install_error_handlers, openapi_problems
@@ -28,6 +30,7 @@ from app.routes import (
     search,
     stats,
 )
+from app.urls import MCP_PATH
 
 DESCRIPTION = """\
 A structured, read-only insights database of the Alliance for Health Policy's *Signature Seminar
@@ -57,6 +60,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     """Build the API on `engine` (default: the configured database's)."""
     settings = get_settings()
     engine = engine or get_engine()
+    mcp = McpEndpoint(build_server(engine), settings)
     app = InsightsApp(
         title="Insights API",
         version="1.0.0",
@@ -67,6 +71,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
         redirect_slashes=False,
         responses=openapi_problems(),
         generate_unique_id_function=lambda route: route.name,
+        lifespan=lambda _app: mcp.lifespan(),
     )
     for router in (
         quotes.router,
@@ -82,6 +87,8 @@ def create_app(engine: Engine | None = None) -> FastAPI:
         pages.router,
     ):
         app.include_router(router)
+    # A plain Starlette route: the MCP transport is not a REST resource of the OpenAPI document.
+    app.router.routes.append(Route(MCP_PATH, mcp, methods=["GET", "POST", "DELETE"]))
     app.state.engine = engine
     app.state.connection_slots = ConnectionSlots(engine, settings.pool_timeout_s)
     install_error_handlers(app)

@@ -57,6 +57,14 @@ def home() -> str:
     return absolute("/")
 
 
+MCP_PATH = "/mcp"
+
+
+def mcp() -> str:
+    """The MCP server's Streamable HTTP endpoint."""
+    return absolute(MCP_PATH)
+
+
 def docs() -> str:
     """The API documentation (Swagger UI)."""
     return absolute("/docs")

@@ -9,16 +9,18 @@ from starlette.routing import Route
 from app.cli import cli
 from app.config import PROJECT_ROOT, Settings
 from app.main import create_app
+from app.urls import MCP_PATH
 
 README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
 
 
-def get_paths() -> list[str]:
-    """Every GET path: the documented operations, and the docs pages outside the schema."""
+def get_endpoints() -> list[str]:
+    """Every `METHOD path` the app answers: GET for the documented operations and the docs
+    pages outside the schema; the MCP transport, which answers only POST, as POST."""
     app = create_app()
-    documented = {path for path, item in app.openapi()["paths"].items() if "get" in item}
+    documented = {f"GET {path}" for path, item in app.openapi()["paths"].items() if "get" in item}
     undocumented = {
-        route.path
+        f"{'POST' if route.path == MCP_PATH else 'GET'} {route.path}"
         for route in app.routes
         if isinstance(route, Route) and "GET" in (route.methods or set())
     }
@@ -27,13 +29,13 @@ def get_paths() -> list[str]:
 
 
 def test_the_app_has_the_endpoints_the_readme_lists() -> None:
-    listed = set(re.findall(r"^\| `GET (\S+)` \|", README, re.MULTILINE))
-    assert listed == set(get_paths())
+    listed = set(re.findall(r"^\| `((?:GET|POST) \S+)` \|", README, re.MULTILINE))
+    assert listed == set(get_endpoints())
 
 
-@pytest.mark.parametrize("path", get_paths())
-def test_every_endpoint_is_in_the_readme(path: str) -> None:
-    assert f"| `GET {path}` |" in README
+@pytest.mark.parametrize("endpoint", get_endpoints())
+def test_every_endpoint_is_in_the_readme(endpoint: str) -> None:
+    assert f"| `{endpoint}` |" in README
 
 
 @pytest.mark.parametrize("name", sorted(Settings.model_fields))

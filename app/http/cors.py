@@ -1,16 +1,20 @@
-"""CORS, with a refused preflight answered as a problem like every other error.
+"""CORS, with a refused preflight answered as a problem like every other error, and a policy of
+its own for the MCP endpoint.
 
 Starlette's CORSMiddleware answers a preflight it refuses (an origin, method or header it does
 not allow) with a plain-text 400. The browser shows the script neither, but a developer reading
 the network panel, or a client that preflights by hand, gets the shape every other error has.
 """
 
+from typing import Any
+
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.datastructures import Headers
 from starlette.responses import Response
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.errors import BadRequest
+from app.urls import MCP_PATH
 
 
 class ProblemCORSMiddleware(CORSMiddleware):
@@ -40,3 +44,17 @@ def _problem(refusal: Response, path: str) -> Response:
         if name.startswith("access-control-") or name == "vary"
     }
     return BadRequest(f"{bytes(refusal.body).decode()}.", headers=kept).response(path)
+
+
+class CORSByPath:
+    """The API's CORS policy, and at `/mcp` the MCP transport's: its verbs (POST, DELETE), its
+    headers (`Mcp-Session-Id`, `Mcp-Protocol-Version`) and the origins allowed to call it."""
+
+    def __init__(self, app: ASGIApp, *, api: dict[str, Any], mcp: dict[str, Any]) -> None:
+        self.app = app  # the layer inside, as every middleware names it
+        self.api = ProblemCORSMiddleware(app, **api)
+        self.mcp = ProblemCORSMiddleware(app, **mcp)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        chosen = self.mcp if scope.get("path") == MCP_PATH else self.api
+        await chosen(scope, receive, send)

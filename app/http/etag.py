@@ -12,6 +12,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.http.asgi import Buffered, buffer_response, send_not_modified, send_whole
+from app.urls import MCP_PATH
 
 # The scope key under which the response cache asks whether a response depends on the data
 # alone. It travels in the ASGI scope, not in a header, so nothing internal reaches the wire.
@@ -37,7 +38,11 @@ class ETagMiddleware:
         self.cache_control = f"public, max-age={max_age}"
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
+        if (
+            scope["type"] != "http"
+            or scope["method"] not in ("GET", "HEAD")
+            or scope["path"] == MCP_PATH  # an event stream is sent as it comes
+        ):
             await self.app(scope, receive, send)
             return
         head = scope["method"] == "HEAD"

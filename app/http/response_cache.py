@@ -24,6 +24,7 @@ from app.http.asgi import Buffered, buffer_response, send_not_modified, send_who
 from app.http.cache_key import CacheKey, RouteParameters, cache_key
 from app.http.data_version import DataVersion
 from app.http.etag import CACHE_HINT, CacheHint, matches
+from app.urls import MCP_PATH
 
 # The change history grows with every load, while a data version can come back (a correction
 # reverted): keyed on the version, its pages could be served from before the revert.
@@ -35,6 +36,8 @@ UNCACHED_PATHS = (
     "/v1/changes",
     "/v1/change-sets",
     "/feeds/changes",
+    # The MCP transport: event streams and JSON-RPC, never a resource to keep.
+    MCP_PATH,
 )
 # What an entry costs beyond its body and headers: the key, the dict slot, the objects.
 ENTRY_OVERHEAD_BYTES = 512

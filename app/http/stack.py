@@ -5,7 +5,8 @@ Outermost first, and why each layer stands where it does:
 1. Security headers: outside even Starlette's ServerErrorMiddleware, so the 500 of an
    unhandled exception carries them too, as does every refusal below.
 2. CORS: every answer below it (a busy worker's 503, a refused Host, 429s, 304s, problems)
-   carries the CORS headers, so partner scripts can read errors and rate-limit headers.
+   carries the CORS headers, so partner scripts can read errors and rate-limit headers; `/mcp`
+   has a policy of its own (its verbs and headers, its origins).
 3. Edge limits: too many header fields or too many requests in flight are refused before
    any other work (the server enforces the rest of the edge: see app/http/edge.py).
 4. Trusted hosts: a request for a Host we do not serve is refused before anything is counted.
@@ -19,15 +20,18 @@ Outermost first, and why each layer stands where it does:
 Exceptions the routes raise become problems in FastAPI's ExceptionMiddleware, inside all of these.
 """
 
+from typing import Any
+
 from fastapi import FastAPI
 from sqlalchemy import Engine
 from starlette.middleware import Middleware
 from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES
 from starlette.types import ASGIApp
 
+from app.assistant.server import transport_security
 from app.config import Settings
 from app.http.compression import VaryingGZipMiddleware
-from app.http.cors import ProblemCORSMiddleware
+from app.http.cors import CORSByPath
 from app.http.edge import EdgeLimitMiddleware
 from app.http.etag import ETagMiddleware
 from app.http.nul_guard import RejectNulMiddleware
@@ -44,6 +48,16 @@ EXPOSED_HEADERS = [
     "RateLimit-Limit",
     "RateLimit-Remaining",
     "RateLimit-Reset",
+]
+
+
+MCP_HEADERS = [
+    "Accept",
+    "Authorization",
+    "Content-Type",
+    "Last-Event-ID",
+    "Mcp-Protocol-Version",
+    "Mcp-Session-Id",
 ]
 
 
@@ -67,15 +81,7 @@ def install_middleware(app: InsightsApp, settings: Settings, engine: Engine) -> 
         )
     ]
     layers = [
-        Middleware(
-            ProblemCORSMiddleware,
-            allow_origins=settings.cors_allow_origins,
-            allow_credentials=False,
-            allow_methods=["GET", "HEAD", "OPTIONS"],
-            allow_headers=["*"],
-            expose_headers=EXPOSED_HEADERS,
-            max_age=86400,
-        ),
+        Middleware(CORSByPath, api=_cors(settings), mcp=_mcp_cors(settings)),
         Middleware(
             EdgeLimitMiddleware,
             max_headers=settings.http_max_headers,
@@ -96,6 +102,29 @@ def install_middleware(app: InsightsApp, settings: Settings, engine: Engine) -> 
     # add_middleware puts each layer outside the ones added before it: innermost first.
     for cls, args, kwargs in reversed(layers):
         app.add_middleware(cls, *args, **kwargs)
+
+
+def _cors(settings: Settings) -> dict[str, Any]:
+    return {
+        "allow_origins": settings.cors_allow_origins,
+        "allow_credentials": False,
+        "allow_methods": ["GET", "HEAD", "OPTIONS"],
+        "allow_headers": ["*"],
+        "expose_headers": EXPOSED_HEADERS,
+        "max_age": 86400,
+    }
+
+
+def _mcp_cors(settings: Settings) -> dict[str, Any]:
+    """The MCP transport's verbs and headers, for the origins its Origin check lets in."""
+    return {
+        "allow_origins": transport_security(settings).allowed_origins,
+        "allow_credentials": False,
+        "allow_methods": ["GET", "POST", "DELETE", "OPTIONS"],
+        "allow_headers": MCP_HEADERS,
+        "expose_headers": [*EXPOSED_HEADERS, "Mcp-Session-Id"],
+        "max_age": 86400,
+    }
 
 
 def _trusted_hosts(settings: Settings) -> list[Middleware]:

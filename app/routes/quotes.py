@@ -1,4 +1,5 @@
-"""The quote list, one quote and its context, a random quote, a sample of quotes."""
+"""The quote list, one quote and its context, a random quote, a sample of quotes, and the check
+of a text said to be a quote."""
 
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated
@@ -12,6 +13,7 @@ from app.params import QuoteFilters, QuoteListParams
 from app.queries import quotes as queries
 from app.queries.context import quote_context
 from app.queries.quote_pages import read_quote_page
+from app.queries.verification import MAX_TEXT_CHARS, verify_quote
 
 router = api_router(prefix="/v1/quotes", tags=["quotes"])
 # The most quotes one sample draws: a wall of cards, not an export.
@@ -94,6 +96,25 @@ def daily_quote(
     midnight = datetime.combine(now.date() + timedelta(days=1), time(), UTC)
     response.headers["Cache-Control"] = f"public, max-age={int((midnight - now).total_seconds())}"
     return quote
+
+
+@router.get("/verify", response_model=schemas.Verification)
+def verify(
+    session: SessionDep,
+    filters: Annotated[QuoteFilters, Query()],
+    text: Annotated[
+        str,
+        Query(
+            min_length=1,
+            max_length=MAX_TEXT_CHARS,
+            description="The text said to be a quote, with or without its quotation marks.",
+        ),
+    ],
+) -> schemas.Verification:
+    """Whether a text said to be a quote from the reports is one, among the quotes that meet
+    the filters: the quotes that print it word for word (whole or as an excerpt), or, when none
+    does, the closest quotes and how the text differs from each."""
+    return verify_quote(session, text, filters)
 
 
 @router.get("/{quote_id}/context", response_model=schemas.QuoteContext)

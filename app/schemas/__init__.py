@@ -10,6 +10,7 @@ use them as `from app import schemas` then `schemas.Quote`:
 - `meta`: the data version and counts, the health check
 - `changes`: the change history, per load and per object
 - `problems`: the problem+json error body
+- `verification`: a quote with its permalink and credit, the verdict on a text said to be one
 """
 
 from app.schemas.analysis import (
@@ -22,6 +23,7 @@ from app.schemas.analysis import (
     DimensionCount,
     DimensionValue,
     FacetValue,
+    QuoteCounts,
     SearchHit,
     StakeholderTypeDetail,
 )
@@ -65,11 +67,23 @@ from app.schemas.quotes import (
     QuotePage,
     QuoteSample,
 )
+from app.schemas.verification import (
+    CitedQuote,
+    CitedQuotePage,
+    CloseQuote,
+    Difference,
+    VerbatimMatch,
+    Verdict,
+    Verification,
+)
 
 __all__ = [
     "Change",
     "ChangeSet",
     "ChangeSetRef",
+    "CitedQuote",
+    "CitedQuotePage",
+    "CloseQuote",
     "ContextPassage",
     "Cooccurrence",
     "CooccurrencePair",
@@ -78,6 +92,7 @@ __all__ = [
     "Crosstab",
     "CrosstabDistinct",
     "CrosstabShares",
+    "Difference",
     "DimensionCount",
     "DimensionValue",
     "FacetValue",
@@ -97,6 +112,7 @@ __all__ = [
     "PublicModel",
     "Quote",
     "QuoteContext",
+    "QuoteCounts",
     "QuoteLocation",
     "QuotePage",
     "QuoteSample",
@@ -119,4 +135,7 @@ __all__ = [
     "ThemeInLayer",
     "ThemeRef",
     "TypeCounts",
+    "VerbatimMatch",
+    "Verdict",
+    "Verification",
 ]

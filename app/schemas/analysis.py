@@ -135,3 +135,17 @@ class Cooccurrence(PublicModel):
         description="Every pair that shares at least one unit, most shared first (ties in "
         "natural order)."
     )
+
+
+class QuoteCounts(PublicModel):
+    """How many quotes match some filters, in all, by value of some dimensions, and across two."""
+
+    total: int = Field(description="Quotes matching the filters and search.")
+    facets: dict[str, list[FacetValue]] = Field(
+        description="For each dimension asked for: its values among the matching quotes, most "
+        "frequent first (as /v1/quotes's facets)."
+    )
+    crosstab: Crosstab | None = Field(
+        description="The cross-tab of `rows` by `cols` under the filters (as /v1/stats/crosstab"
+        "); null when none was asked for."
+    )

@@ -38,6 +38,13 @@ def write_pin(name: str, value: Any) -> None:
 Mismatch = tuple[str, str]  # (where in the answer, what differs)
 
 PERMALINK_OF_Q01 = "http%3A%2F%2F127.0.0.1%3A8000%2Fquotes%2Fcgt-2026-q01"
+# The first sentence of a quote as printed (cgt-2026-q07), and a paraphrase of it, percent-
+# encoded.
+VERIFIED_WHOLE = (
+    "I%20do%20think%20that%20the%20CMMI%20demo%20gives%20us%20a%20great%20opportunity%20to%20"
+    "learn%20some%20things."
+)
+VERIFIED_PARAPHRASE = "I%20think%20the%20CMMI%20demo%20is%20a%20good%20chance%20to%20learn."
 EVERY_FACET = "&".join(
     f"facet={dimension}"
     for dimension in (
@@ -83,6 +90,8 @@ PINNED_REQUESTS: list[tuple[str, str]] = [
     ("quote-q31", "/v1/quotes/cgt-2026-q31"),
     ("quote-q62", "/v1/quotes/cgt-2026-q62"),
     ("daily-quote", "/v1/quotes/daily?date=2026-02-03"),
+    ("verify-an-excerpt", "/v1/quotes/verify?text=" + VERIFIED_WHOLE),
+    ("verify-a-paraphrase", "/v1/quotes/verify?text=" + VERIFIED_PARAPHRASE),
     ("daily-quote-of-a-theme", "/v1/quotes/daily?date=2026-02-03&theme=fda-pathways"),
     ("search-patient", "/v1/search?q=patient&limit=5"),
     ("search-patient-page-2", "/v1/search?q=patient&limit=5&cursor=5"),

@@ -1,0 +1,82 @@
+"""The MCP endpoint as HTTP: what it refuses (as problems, with the security headers), what it
+leaves as it was (write verbs elsewhere, the OpenAPI document, no tags or caching), and its CORS
+policy."""
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from app.main import create_app
+from tests.helpers.pins import PINNED_BASE_URL
+from tests.helpers.settings import Configure
+
+TOOLS = 7
+
+
+MCP_HEADERS = {"Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
+LIST_TOOLS = {"jsonrpc": "2.0", "id": 1, "method": "tools/list", "params": {}}
+
+
+@pytest.mark.parametrize(
+    ("method", "headers", "status", "says"),
+    [
+        ("GET", {}, 405, "stateless"),
+        ("DELETE", {}, 405, "stateless"),
+        ("POST", {"Host": "evil.example"}, 421, "Invalid Host header"),
+        ("POST", {"Origin": "https://evil.example"}, 403, "Invalid Origin header"),
+        ("POST", {"Content-Type": "text/plain"}, 400, "Content-Type"),
+    ],
+)
+def test_a_refusal_at_mcp_is_a_problem_with_the_security_headers(
+    engine: Engine, method: str, headers: dict[str, str], status: int, says: str
+) -> None:
+    with TestClient(create_app(engine), base_url=PINNED_BASE_URL) as http:
+        response = http.request(method, "/mcp", headers={**MCP_HEADERS, **headers}, json=LIST_TOOLS)
+    assert response.status_code == status
+    assert response.headers["content-type"] == "application/problem+json"
+    assert says in response.json()["detail"]
+    assert response.headers["x-content-type-options"] == "nosniff"
+    if status == 405:
+        assert response.headers["allow"] == "POST"
+
+
+def test_mcp_answers_untagged_outside_the_openapi_and_leaves_write_verbs_refused(
+    engine: Engine,
+) -> None:
+    with TestClient(create_app(engine), base_url=PINNED_BASE_URL) as http:
+        answer = http.post("/mcp", headers=MCP_HEADERS, json=LIST_TOOLS)
+        refused = http.post("/v1/quotes", json={})
+        paths = http.get("/openapi.json").json()["paths"]
+    assert answer.status_code == 200
+    assert len(answer.json()["result"]["tools"]) == TOOLS
+    assert "etag" not in answer.headers
+    assert "cache-control" not in answer.headers
+    assert refused.status_code == 405
+    assert refused.headers["allow"] == "GET, HEAD"
+    assert not [path for path in paths if path.startswith("/mcp")]
+
+
+def test_the_cors_preflight_of_mcp_allows_its_headers_for_its_origins(
+    engine: Engine, configure: Configure
+) -> None:
+    preflight = {
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type, mcp-protocol-version, mcp-session-id",
+    }
+    allowed = "https://assistant.example"
+    with TestClient(create_app(engine), base_url=PINNED_BASE_URL) as http:
+        default = http.options("/mcp", headers={**preflight, "Origin": allowed})
+    assert default.status_code == 400  # no browser origin but our own by default
+    assert default.headers["content-type"] == "application/problem+json"
+    configure(mcp_allowed_origins=f'["{allowed}"]')
+    with TestClient(create_app(engine), base_url=PINNED_BASE_URL) as http:
+        admitted = http.options("/mcp", headers={**preflight, "Origin": allowed})
+        answered = http.post("/mcp", headers={**MCP_HEADERS, "Origin": allowed}, json=LIST_TOOLS)
+        api = http.options("/v1/quotes", headers={**preflight, "Origin": allowed})
+    assert admitted.status_code == 200
+    assert admitted.headers["access-control-allow-origin"] == allowed
+    assert "POST" in admitted.headers["access-control-allow-methods"]
+    assert "mcp-protocol-version" in admitted.headers["access-control-allow-headers"].lower()
+    assert answered.status_code == 200
+    assert "mcp-session-id" in answered.headers["access-control-expose-headers"].lower()
+    assert api.status_code == 400  # the API's own policy: GET and HEAD only
