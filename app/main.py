@@ -18,6 +18,7 @@ from app.http.stack import InsightsApp, install_middleware
 from app.routes import (
     catalogue,
     changes,
+    citations,
     embeds,
     exports,
     feeds,
@@ -70,6 +71,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     )
     for router in (
         quotes.router,
+        citations.router,
         exports.router,
         catalogue.router,
         search.router,

@@ -28,6 +28,7 @@ from app.queries.dimensions import crosstab, dimension_values
 from app.queries.highlights import highlighted
 from app.queries.quote_pages import read_quote_page
 from app.render import explorer
+from app.render.citation import page_citation
 from app.render.html import (
     ICEBERG_BANDS,
     WATERLINE_Y,
@@ -154,6 +155,7 @@ def quote_page(session: SessionDep, quote_id: ObjectId) -> HTMLResponse:
         credit=report.credit,
         quote=quote,
         jsonld=quotation_jsonld(quote, report),
+        citation=page_citation(report, quote),
         oembed_json=urls.oembed_lookup(url),
         iframe=embed_iframe(quote, *embed_size(quote)),
         context=quote_context(session, quote.id, PERMALINK_CONTEXT_PARAGRAPHS),
