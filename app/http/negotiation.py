@@ -14,6 +14,9 @@ CITATION_MEDIA_TYPES = (
 )
 # The two a formatted style is served as: text/plain unless HTML is preferred.
 STYLE_MEDIA_TYPES = ("text/plain", "text/html")
+# The HTML pages that also answer Markdown (their `.md` URLs answer only Markdown).
+PAGE_MEDIA_TYPES = ("text/html", "text/markdown")
+MARKDOWN_PAGE_PATH = re.compile(r"/(?:(?:reports|layers|themes|quotes)/[^/]+(?<!\.md))?")
 CITATION_PATH = re.compile(r"/v1/(?:quotes|reports)/[^/]+/citation")
 # Ranges beyond these in an Accept header are not read: a header cannot cost more.
 MAX_RANGES = 32
@@ -84,10 +87,18 @@ def citation_format(accept: str) -> str:
     return negotiate(accept, CITATION_MEDIA_TYPES)
 
 
+def page_format(accept: str) -> str:
+    """What an HTML page serves: `text/markdown` when Accept prefers it to HTML, else HTML
+    (a browser's `*/*;q=0.8` after text/html keeps HTML)."""
+    return negotiate(accept, PAGE_MEDIA_TYPES)
+
+
 def negotiated_format(path: str, accept: str) -> str:
     """What the response cache keys a request on: the format the route at `path` would choose,
     so that every spelling of `Accept` that chooses it shares one entry."""
     if CITATION_PATH.fullmatch(path):
         # Without `format` the media type is chosen; with a style's, text or HTML.
         return f"{citation_format(accept)} {negotiate(accept, STYLE_MEDIA_TYPES)}"
+    if MARKDOWN_PAGE_PATH.fullmatch(path):
+        return page_format(accept)
     return preferred_format(accept)
