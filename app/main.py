@@ -20,6 +20,7 @@ from app.http.stack import InsightsApp, install_middleware
 from app.routes import (
     catalogue,
     changes,
+    citations,
     embeds,
     exports,
     feeds,
@@ -53,6 +54,24 @@ LIMITS = [
     ("requests per client per minute, when limiting is on", "RATE_LIMIT_PER_MINUTE", "429"),
     ("requests of that budget one export costs", "RATE_LIMIT_EXPORT_COST", "429"),
 ]
+# The routers, in the order their routes are matched (the HTML pages last).
+ROUTERS = tuple(
+    module.router
+    for module in (
+        quotes,
+        citations,
+        exports,
+        catalogue,
+        search,
+        stats,
+        meta,
+        changes,
+        feeds,
+        embeds,
+        llms,
+        pages,
+    )
+)
 DOCS_ASSETS = Path(fastapi_offline.__file__).parent / "static"
 
 
@@ -73,19 +92,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
         generate_unique_id_function=lambda route: route.name,
         lifespan=lambda _app: mcp.lifespan(),
     )
-    for router in (
-        quotes.router,
-        exports.router,
-        catalogue.router,
-        search.router,
-        stats.router,
-        meta.router,
-        changes.router,
-        feeds.router,
-        embeds.router,
-        llms.router,
-        pages.router,
-    ):
+    for router in ROUTERS:
         app.include_router(router)
     # A plain Starlette route: the MCP transport is not a REST resource of the OpenAPI document.
     app.router.routes.append(Route(MCP_PATH, mcp, methods=["GET", "POST", "DELETE"]))

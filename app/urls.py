@@ -121,6 +121,11 @@ def api_quote(quote_id: str) -> str:
     return absolute(api_object("quote", quote_id))
 
 
+def citation(kind: str, object_id: str, form: str | None = None) -> str:
+    """The citation of a quote or a report (`kind`), in a format or negotiated."""
+    return absolute(f"{api_object(kind, object_id)}/citation", {"format": form} if form else None)
+
+
 def api_quote_context(quote_id: str) -> str:
     """The absolute API URL of a quote in its report's text."""
     return f"{api_quote(quote_id)}/context"

@@ -55,10 +55,15 @@ def test_card_renders_the_quote_in_the_chosen_theme(
 
 def test_card_links_back_in_a_new_tab_and_loads_nothing(client: TestClient) -> None:
     doc = lxml.html.document_fromstring(client.get("/embed/quotes/cgt-2026-q01").text)
-    (link,) = doc.xpath("//a")
+    link, *cite = doc.xpath("//a")
     assert link.get("href") == PERMALINK
-    assert link.get("target") == "_blank"
-    assert link.get("rel") == "noopener"
+    # Besides the permalink, only the "Cite" formats, each a citation of this quote.
+    assert {a.get("href").split("?")[0] for a in cite} == {
+        f"{BASE}/v1/quotes/cgt-2026-q01/citation"
+    }
+    for each in (link, *cite):
+        assert each.get("target") == "_blank"
+        assert each.get("rel") == "noopener"
     assert not doc.xpath("//*[@src]")
     assert not doc.xpath("//link[@rel='stylesheet']")
     assert [s.get("type") for s in doc.xpath("//script")] == ["application/ld+json"]

@@ -16,7 +16,7 @@ from typing import Any
 from starlette.datastructures import Headers, QueryParams
 from starlette.types import Scope
 
-from app.http.negotiation import preferred_format
+from app.http.negotiation import negotiated_format
 
 CacheKey = tuple[str, ...]
 PATH_PARAMETER = re.compile(r"(\{[^}/]+\})")
@@ -71,6 +71,6 @@ def cache_key(version: str, scope: Scope, parameters: Callable[[str], frozenset[
         version,
         scope["path"],
         canonical,
-        preferred_format(headers.get("accept", "")),
+        negotiated_format(scope["path"], headers.get("accept", "")),
         "gzip" if "gzip" in headers.get("accept-encoding", "") else "",
     )

@@ -13,6 +13,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from app import schemas, urls
+from app.render.citation import FORMAT_LINKS, page_citation, page_range
 
 TEMPLATES_DIR = Path(__file__).parent.parent / "templates"
 # In a JSON string these are the characters that could end a <script> element or start markup.
@@ -58,6 +59,7 @@ def _environment() -> Environment:
     )
     env.filters["json_script"] = json_script
     env.globals["urls"] = urls
+    env.globals["citation_formats"] = FORMAT_LINKS
     return env
 
 
@@ -101,8 +103,11 @@ ICEBERG_BANDS: tuple[dict[str, Any], ...] = (
 
 
 def quotation_jsonld(quote: schemas.Quote, report: schemas.Report) -> dict[str, Any]:
-    """schema.org/Quotation of a quote, for a `<script type="application/ld+json">`."""
+    """schema.org/Quotation of a quote, for a `<script type="application/ld+json">`: part of
+    its report at the pages of its section (`pagination`), with its APA citation."""
     url = urls.quote(quote.id)
+    publisher = {"@type": "Organization", "name": report.publisher}
+    pages = page_range(quote.location.section)
     return {
         "@context": "https://schema.org",
         "@type": "Quotation",
@@ -113,13 +118,16 @@ def quotation_jsonld(quote: schemas.Quote, report: schemas.Report) -> dict[str, 
         "creator": {"@type": "Person", "name": quote.attribution, "jobTitle": quote.role_title},
         "about": {"@type": "Thing", "name": quote.theme.title, "url": urls.theme(quote.theme.id)},
         "keywords": [tag.name for tag in quote.tags],
+        "citation": page_citation(report, quote)[0],
         "isPartOf": {
             "@type": "Report",
             "@id": urls.report(report.id),
             "url": urls.report(report.id),
             "name": report.title,
             "datePublished": report.published_on.isoformat(),
-            "publisher": {"@type": "Organization", "name": report.publisher},
+            "author": publisher,
+            "publisher": publisher,
+            **({"pagination": pages} if pages else {}),
         },
         "creditText": report.credit,
     }

@@ -13,6 +13,7 @@ from app.deps import ObjectId, SessionDep, api_router, found
 from app.errors import NON_JSON_PROBLEMS, NotFound, UnsupportedFormat, openapi_problems
 from app.queries import catalogue
 from app.queries import quotes as quote_queries
+from app.render.citation import page_citation
 from app.render.html import (
     embed_iframe,
     embed_size,
@@ -68,6 +69,7 @@ def embed_quote(
         theme=theme,
         permalink=urls.quote(quote.id),
         jsonld=quotation_jsonld(quote, report),
+        citation=page_citation(report, quote),
     )
     return HTMLResponse(card)
 

@@ -70,6 +70,11 @@ def _markdown(session: SessionDep, request: Request, filters: QuoteFilters) -> S
 def get_home_markdown(session: SessionDep) -> Response:
     """The home page as Markdown: the newest insights report's layers and themes, and the
     series of reports."""
+    return home_markdown(session)
+
+
+def home_markdown(session: SessionDep) -> Response:
+    """The home page's Markdown (also what `/` answers an Accept that prefers it)."""
     series = catalogue.read_reports(session)
     newest = next((report for report in series if report.kind == "insights-report"), None)
     report = found(
@@ -81,6 +86,11 @@ def get_home_markdown(session: SessionDep) -> Response:
 @router.get("/reports/{report_id}.md", response_class=Response, summary="A report as Markdown")
 def get_report_markdown(session: SessionDep, report_id: ObjectId) -> Response:
     """A report's page as Markdown: what it is, its layers and themes, its credit line."""
+    return report_markdown(session, report_id)
+
+
+def report_markdown(session: SessionDep, report_id: str) -> Response:
+    """A report page's Markdown."""
     report = found(catalogue.read_report(session, report_id), "report", report_id)
     return _markdown_page(render.report_page(report, []))
 
@@ -88,6 +98,11 @@ def get_report_markdown(session: SessionDep, report_id: ObjectId) -> Response:
 @router.get("/quotes/{quote_id}.md", response_class=Response, summary="A quote as Markdown")
 def get_quote_markdown(session: SessionDep, quote_id: ObjectId) -> Response:
     """A quote's permalink page as Markdown: the quote verbatim, its facts and credit line."""
+    return quote_markdown(session, quote_id)
+
+
+def quote_markdown(session: SessionDep, quote_id: str) -> Response:
+    """A quote page's Markdown."""
     quote = found(read_quote(session, quote_id), "quote", quote_id)
     return _markdown_page(render.quote_page(quote, _credit(session, quote.report.id)))
 
@@ -95,6 +110,11 @@ def get_quote_markdown(session: SessionDep, quote_id: ObjectId) -> Response:
 @router.get("/themes/{theme_id}.md", response_class=Response, summary="A theme as Markdown")
 def get_theme_markdown(session: SessionDep, theme_id: ObjectId) -> Response:
     """A theme's page as Markdown: its summary and its first quotes (HTML_PAGE_QUOTES)."""
+    return theme_markdown(session, theme_id)
+
+
+def theme_markdown(session: SessionDep, theme_id: str) -> Response:
+    """A theme page's Markdown."""
     themes = catalogue.read_themes(session, theme_id=theme_id)
     theme = found(themes[0] if themes else None, "theme", theme_id)
     quotes = _first_quotes(session, QuoteFilters(theme=[theme.id]))
@@ -104,6 +124,11 @@ def get_theme_markdown(session: SessionDep, theme_id: ObjectId) -> Response:
 @router.get("/layers/{layer_id}.md", response_class=Response, summary="A layer as Markdown")
 def get_layer_markdown(session: SessionDep, layer_id: ObjectId) -> Response:
     """A layer's page as Markdown: its text, its themes and its first quotes."""
+    return layer_markdown(session, layer_id)
+
+
+def layer_markdown(session: SessionDep, layer_id: str) -> Response:
+    """A layer page's Markdown."""
     layer = found(catalogue.read_layer(session, layer_id), "layer", layer_id)
     quotes = _first_quotes(session, QuoteFilters(layer=[layer.id]))
     credit = _credit(session, layer.reports[0].report.id) if layer.reports else ""

@@ -1,5 +1,6 @@
 """HTML pages: the iceberg overview, the explorer, and a permalink page for every quote, theme
-and layer.
+and layer. It is long because each page but the explorer also answers its Markdown (the `.md`
+URL's body) to an Accept that prefers `text/markdown`, and says so in its OpenAPI entry.
 
 Server-rendered, no script, inline CSS only; every absolute link comes from the base URL. A
 theme's or layer's quotes come a bounded page at a time (HTML_PAGE_QUOTES), from a `cursor` in
@@ -11,7 +12,7 @@ from collections.abc import Callable
 from itertools import groupby
 from typing import Annotated, Any
 
-from fastapi import Query
+from fastapi import Query, Request, Response
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 from sqlalchemy.orm import Session
@@ -20,6 +21,7 @@ from app import schemas, urls
 from app.config import get_settings
 from app.deps import ObjectId, SessionDep, api_router, found
 from app.errors import NON_JSON_PROBLEMS
+from app.http.negotiation import page_format
 from app.params import Dimension, ExploreParams, PageParams, QuoteListParams, decode_cursor
 from app.queries import catalogue
 from app.queries import quotes as quote_queries
@@ -28,6 +30,7 @@ from app.queries.dimensions import crosstab, dimension_values
 from app.queries.highlights import highlighted
 from app.queries.quote_pages import read_quote_page
 from app.render import explorer
+from app.render.citation import page_citation
 from app.render.html import (
     ICEBERG_BANDS,
     WATERLINE_Y,
@@ -37,6 +40,7 @@ from app.render.html import (
     quotation_jsonld,
     render_template,
 )
+from app.routes import llms
 
 router = api_router(
     tags=["pages"], default_response_class=HTMLResponse, responses=NON_JSON_PROBLEMS
@@ -45,12 +49,20 @@ ALL_QUOTES = "All quotes"
 # Paragraphs of the report a permalink shows before and after its quote.
 PERMALINK_CONTEXT_PARAGRAPHS = 2
 PageQuery = Annotated[PageParams, Query()]
+# The pages that also answer Markdown document it.
+MARKDOWN: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/markdown": {"schema": {"type": "string"}}}}
+}
 
 
-@router.get("/", response_class=HTMLResponse, summary="The iceberg overview page")
-def home_page(session: SessionDep) -> HTMLResponse:
+@router.get(
+    "/", response_class=HTMLResponse, summary="The iceberg overview page", responses=MARKDOWN
+)
+def home_page(session: SessionDep, request: Request) -> Response:
     """The series of reports, and the newest report's iceberg: its four layers drawn from tip
-    to base, each with its themes (HTML)."""
+    to base, each with its themes (HTML; `/index.md` for an Accept that prefers Markdown)."""
+    if _wants_markdown(request):
+        return _vary(llms.home_markdown(session))
     report = _insights_report(session)
     return _page(
         "home.html",
@@ -63,7 +75,7 @@ def home_page(session: SessionDep) -> HTMLResponse:
 
 
 @router.get("/explore", response_class=HTMLResponse, summary="The explorer")
-def explore_page(session: SessionDep, params: Annotated[ExploreParams, Query()]) -> HTMLResponse:
+def explore_page(session: SessionDep, params: Annotated[ExploreParams, Query()]) -> Response:
     """Search the quotes, narrow them by every dimension (in or out), see them as a heatmap of
     any two dimensions, and take the selection as files or as its API call (HTML). Its query
     parameters are the quote list's, and `rows` and `cols` for the heatmap."""
@@ -101,10 +113,17 @@ def explore_page(session: SessionDep, params: Annotated[ExploreParams, Query()])
     )
 
 
-@router.get("/reports/{report_id}", response_class=HTMLResponse, summary="A report's page")
-def report_page(session: SessionDep, report_id: ObjectId) -> HTMLResponse:
+@router.get(
+    "/reports/{report_id}",
+    response_class=HTMLResponse,
+    summary="A report's page",
+    responses=MARKDOWN,
+)
+def report_page(session: SessionDep, request: Request, report_id: ObjectId) -> Response:
     """A report's own iceberg (its layers, with its themes and counts), and what it states of
-    itself: sponsors, methodology, conclusion, what others say of it (HTML)."""
+    itself: sponsors, methodology, conclusion, what others say of it (HTML, or its `.md`)."""
+    if _wants_markdown(request):
+        return _vary(llms.report_markdown(session, report_id))
     return _page(
         "home.html",
         canonical=urls.report(report_id),
@@ -142,9 +161,17 @@ def _iceberg(session: Session, report_id: str) -> dict[str, Any]:
     }
 
 
-@router.get("/quotes/{quote_id}", response_class=HTMLResponse, summary="A quote's permalink page")
-def quote_page(session: SessionDep, quote_id: ObjectId) -> HTMLResponse:
-    """A quote's permalink page, with oEmbed discovery, Open Graph and JSON-LD (HTML)."""
+@router.get(
+    "/quotes/{quote_id}",
+    response_class=HTMLResponse,
+    summary="A quote's permalink page",
+    responses=MARKDOWN,
+)
+def quote_page(session: SessionDep, request: Request, quote_id: ObjectId) -> Response:
+    """A quote's permalink page, with oEmbed discovery, Open Graph and JSON-LD (HTML, or its
+    `.md`)."""
+    if _wants_markdown(request):
+        return _vary(llms.quote_markdown(session, quote_id))
     quote = found(quote_queries.read_quote(session, quote_id), "quote", quote_id)
     report = _report(session, quote.report.id)
     url = urls.quote(quote.id)
@@ -154,16 +181,23 @@ def quote_page(session: SessionDep, quote_id: ObjectId) -> HTMLResponse:
         credit=report.credit,
         quote=quote,
         jsonld=quotation_jsonld(quote, report),
+        citation=page_citation(report, quote),
         oembed_json=urls.oembed_lookup(url),
         iframe=embed_iframe(quote, *embed_size(quote)),
         context=quote_context(session, quote.id, PERMALINK_CONTEXT_PARAGRAPHS),
     )
 
 
-@router.get("/themes/{theme_id}", response_class=HTMLResponse, summary="A theme's page")
-def theme_page(session: SessionDep, theme_id: ObjectId, paging: PageQuery) -> HTMLResponse:
+@router.get(
+    "/themes/{theme_id}", response_class=HTMLResponse, summary="A theme's page", responses=MARKDOWN
+)
+def theme_page(
+    session: SessionDep, request: Request, theme_id: ObjectId, paging: PageQuery
+) -> Response:
     """A theme's page: its summary and a page of its quotes in report order, with a link to
-    the next page (HTML)."""
+    the next page (HTML, or its `.md`, which holds the first page)."""
+    if _wants_markdown(request):
+        return _vary(llms.theme_markdown(session, theme_id))
     themes = catalogue.read_themes(session, theme_id=theme_id)
     theme = found(themes[0] if themes else None, "theme", theme_id)
     quotes = _quote_page(session, paging, theme=[theme.id])
@@ -178,10 +212,17 @@ def theme_page(session: SessionDep, theme_id: ObjectId, paging: PageQuery) -> HT
     )
 
 
-@router.get("/layers/{layer_id}", response_class=HTMLResponse, summary="A layer's page")
-def layer_page(session: SessionDep, layer_id: ObjectId, paging: PageQuery) -> HTMLResponse:
+@router.get(
+    "/layers/{layer_id}", response_class=HTMLResponse, summary="A layer's page", responses=MARKDOWN
+)
+def layer_page(
+    session: SessionDep, request: Request, layer_id: ObjectId, paging: PageQuery
+) -> Response:
     """A layer's page: its texts, its themes, and a page of its quotes in report order under
-    their themes, with a link to the next page (HTML)."""
+    their themes, with a link to the next page (HTML, or its `.md`, which holds the first
+    page)."""
+    if _wants_markdown(request):
+        return _vary(llms.layer_markdown(session, layer_id))
     layer = found(catalogue.read_layer(session, layer_id), "layer", layer_id)
     quotes = _quote_page(session, paging, layer=[layer.id])
     return _page(
@@ -201,12 +242,25 @@ def _page(
     feeds: list[dict[str, str]] | None = None,
     pager: dict[str, str | None] | None = None,
     **context: Any,
-) -> HTMLResponse:
+) -> Response:
     """Render a page with the feed discovery links every page carries (all quotes, and any
     narrower feed the page offers first), and the links to its other pages, if it has any."""
     feeds = (feeds or []) + feed_links(ALL_QUOTES)
     pager = pager or {"first": None, "next": None}
-    return HTMLResponse(render_template(template, feeds=feeds, pager=pager, **context))
+    page = HTMLResponse(render_template(template, feeds=feeds, pager=pager, **context))
+    # The explorer answers HTML alone; the other pages answer Markdown too.
+    return _vary(page) if template != "explore.html" else page
+
+
+def _wants_markdown(request: Request) -> bool:
+    """Whether the request's Accept prefers the page's Markdown to its HTML."""
+    return page_format(request.headers.get("accept", "")) == "text/markdown"
+
+
+def _vary(response: Response) -> Response:
+    """A page that answers HTML or Markdown by Accept says so to caches."""
+    response.headers["Vary"] = "Accept"
+    return response
 
 
 def _quote_page(session: Session, paging: PageParams, **filters: list[str]) -> schemas.QuotePage:

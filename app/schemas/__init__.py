@@ -9,6 +9,7 @@ use them as `from app import schemas` then `schemas.Quote`:
 - `analysis`: facet values, cross-tabs, a stakeholder type's profile, search hits
 - `meta`: the data version and counts, the health check
 - `changes`: the change history, per load and per object
+- `citations`: a citation of a quote or a report as a CSL-JSON item
 - `problems`: the problem+json error body
 - `verification`: a quote with its permalink and credit, the verdict on a text said to be one
 """
@@ -45,6 +46,7 @@ from app.schemas.catalogue import (
     ThemeInLayer,
 )
 from app.schemas.changes import Change, ChangeSet, ChangeSetRef, TypeCounts
+from app.schemas.citations import CslDate, CslItem, CslName
 from app.schemas.common import (
     InterviewRef,
     LayerRef,
@@ -92,6 +94,9 @@ __all__ = [
     "Crosstab",
     "CrosstabDistinct",
     "CrosstabShares",
+    "CslDate",
+    "CslItem",
+    "CslName",
     "Difference",
     "DimensionCount",
     "DimensionValue",

@@ -30,6 +30,14 @@
     ["tag", "tag"],
   ];
   var MODES = ["light", "dark", "auto"];
+  // The formats the "Cite" details link to, by label (the text shown is APA's).
+  var CITATION_FORMATS = [
+    ["Chicago", "chicago-author-date"],
+    ["MLA", "mla"],
+    ["BibTeX", "bibtex"],
+    ["RIS", "ris"],
+    ["CSL-JSON", "csl-json"],
+  ];
   var CSS = [
     ":host { all: initial; display: block; margin: 1em 0; max-width: 40rem; contain: content; }",
     ":host([hidden]) { display: none; }",
@@ -65,6 +73,9 @@
     "  outline-offset: 2px; }",
     "button { font: inherit; color: var(--ink); background: transparent; cursor: pointer;",
     "  border: 1px solid var(--line); border-radius: 4px; padding: 0.1em 0.6em; }",
+    ".cite { font-size: 0.85em; color: var(--muted); overflow-wrap: anywhere; }",
+    ".cite summary { cursor: pointer; color: var(--ink); }",
+    ".cite p { margin: 0.25em 0 0; }",
     ".sr { position: absolute; width: 1px; height: 1px; overflow: hidden;",
     "  clip-path: inset(50%); white-space: nowrap; }",
   ].join("\n");
@@ -140,12 +151,53 @@
     meta.appendChild(link);
     meta.appendChild(source);
     link.hidden = true;
+    var cite = el("details", "cite");
+    cite.appendChild(el("summary", "", "Cite"));
+    cite.hidden = true;
     card.appendChild(blockquote);
     card.appendChild(caption);
     card.appendChild(meta);
+    card.appendChild(cite);
     root.appendChild(card);
     return { card: card, blockquote: blockquote, text: text, caption: caption, meta: meta,
-      link: link, source: source };
+      link: link, source: source, cite: cite };
+  }
+
+  function citationUrl(quote, format) {
+    return ORIGIN + "/v1/quotes/" + encodeURIComponent(quote.id) + "/citation?format=" + format;
+  }
+
+  // The citation is fetched when the reader opens "Cite", as text, and shown as text.
+  function offerCitation(details, quote) {
+    while (details.childNodes.length > 1) details.removeChild(details.lastChild);
+    details.open = false;
+    details.hidden = false;
+    details.ontoggle = function () {
+      if (!details.open || details.childNodes.length > 1) return;
+      var text = el("p", "", "Loading the citation…");
+      details.appendChild(text);
+      fetch(citationUrl(quote, "apa"), { credentials: "omit", headers: { Accept: "text/plain" } })
+        .then(function (response) {
+          if (!response.ok) throw new Error("HTTP " + response.status);
+          return response.text();
+        })
+        .then(function (body) {
+          text.textContent = body.split("\n")[0];
+          var formats = el("p");
+          CITATION_FORMATS.forEach(function (pair, index) {
+            if (index) formats.appendChild(document.createTextNode(" · "));
+            var link = el("a", "", pair[0]);
+            link.href = citationUrl(quote, pair[1]);
+            link.target = "_blank";
+            link.rel = "noopener";
+            formats.appendChild(link);
+          });
+          details.appendChild(formats);
+        })
+        .catch(function () {
+          text.textContent = "The citation could not be loaded.";
+        });
+    };
   }
 
   function show(parts, quote) {
@@ -160,6 +212,7 @@
     parts.link.href = permalink;
     parts.link.hidden = false;
     parts.source.textContent = quote.report.title;
+    offerCitation(parts.cite, quote);
   }
 
   function fail(parts, message) {

@@ -138,6 +138,9 @@ PINNED_REQUESTS: list[tuple[str, str]] = [
     ("feed-of-a-tag-in-a-layer", "/feeds/quotes.json?tag=medicaid&layer=below-the-surface"),
     ("oembed", f"/oembed?url={PERMALINK_OF_Q01}&format=json"),
     ("oembed-narrow", f"/oembed?url={PERMALINK_OF_Q01}&format=json&maxwidth=300"),
+    ("citation-of-quote-q01", "/v1/quotes/cgt-2026-q01/citation"),
+    ("citation-of-quote-q62", "/v1/quotes/cgt-2026-q62/citation"),  # pages 17-19
+    ("citation-of-report-cgt-insights-2026", "/v1/reports/cgt-insights-2026/citation"),
 ]
 
 # JSON GET routes with no pinned request, and why.
@@ -151,8 +154,12 @@ UNPINNED = {
 }
 
 # Route -> top-level fields left out of its pins (the field must still be there), and why.
+ACCESSED = "the day the citation is made (today, UTC): moves every day"
 VOLATILE: dict[str, dict[str, str]] = {
     "/v1/meta": {"loaded_at": "the time of the last load: moves on every reseed of the same data"},
+    "/v1/quotes/cgt-2026-q01/citation": {"accessed": ACCESSED},
+    "/v1/quotes/cgt-2026-q62/citation": {"accessed": ACCESSED},
+    "/v1/reports/cgt-insights-2026/citation": {"accessed": ACCESSED},
 }
 
 # Route -> fields that stay pinned although any change to the seed content moves them; a diff of
