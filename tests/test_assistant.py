@@ -29,6 +29,7 @@ TOOLS = {
     "list_themes",
     "list_stakeholder_types",
     "count_quotes",
+    "cite_quote",
 }
 # Filters as the REST API's query strings and as the tools' arguments.
 FILTER_CASES: list[tuple[str, dict[str, Any]]] = [
@@ -128,6 +129,25 @@ def test_verify_quote_finds_every_quote_whole_and_every_paraphrase_close(
         assert paraphrase["closest"][0]["differences"]
         rest = json_at(client, f"/v1/quotes/verify?text={_encoded(_paraphrase(quote['text']))}")
         assert rest == paraphrase
+
+
+@pytest.mark.parametrize("style", ["apa", "chicago-author-date", "mla", "bibtex", "ris"])
+def test_cite_quote_cites_every_quote_as_the_citation_endpoint_does(
+    client: TestClient, style: str
+) -> None:
+    quotes = walk_pages(client, "/v1/quotes?limit=100", max_pages=5)
+
+    async def each(mcp: Client) -> list[Any]:
+        return [
+            await call(mcp, "cite_quote", {"quote_id": q["id"], "format": style}) for q in quotes
+        ]
+
+    for quote, (error, cited) in zip(quotes, with_client(client, each), strict=True):
+        assert not error, cited
+        rest = client.get(f"/v1/quotes/{quote['id']}/citation?format={style}")
+        assert cited["citation"] == rest.text
+        assert cited["item"]["note"] == quote["attribution"]
+        assert cited["item"]["URL"].endswith(f"/quotes/{quote['id']}")
 
 
 def test_list_tools_answer_as_the_catalogue_does(client: TestClient) -> None:

@@ -1,16 +1,23 @@
 """The MCP endpoint as HTTP: what it refuses (as problems, with the security headers), what it
 leaves as it was (write verbs elsewhere, the OpenAPI document, no tags or caching), and its CORS
-policy."""
+policy; and the issue's proof: an SDK client of a fresh `make serve`."""
 
+from pathlib import Path
+from typing import Any
+
+import httpx
 import pytest
 from fastapi.testclient import TestClient
+from mcp import Client
 from sqlalchemy import Engine
 
 from app.main import create_app
+from tests.helpers.assistant import call, with_client
 from tests.helpers.pins import PINNED_BASE_URL
+from tests.helpers.servers import make_serve
 from tests.helpers.settings import Configure
 
-TOOLS = 7
+TOOLS = 8
 
 
 MCP_HEADERS = {"Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
@@ -80,3 +87,35 @@ def test_the_cors_preflight_of_mcp_allows_its_headers_for_its_origins(
     assert answered.status_code == 200
     assert "mcp-session-id" in answered.headers["access-control-expose-headers"].lower()
     assert api.status_code == 400  # the API's own policy: GET and HEAD only
+
+
+def test_an_sdk_client_of_a_fresh_make_serve_quotes_and_cites_as_the_api_does(
+    tmp_path: Path,
+) -> None:
+    with make_serve(tmp_path) as (port, _):
+        base = f"http://127.0.0.1:{port}"
+        medicaid = httpx.get(f"{base}/v1/quotes?q=Medicaid&limit=100").json()["items"]
+        first = medicaid[0]
+        apa = httpx.get(f"{base}/v1/quotes/{first['id']}/citation?format=apa").text
+        paraphrase = "I think " + " ".join(first["text"].split()[3:15]) + " overall."
+
+        async def use(mcp: Client) -> list[tuple[bool, Any]]:
+            return [
+                await call(mcp, "search_quotes", {"q": "Medicaid", "limit": 100}),
+                await call(mcp, "get_quote", {"quote_id": first["id"]}),
+                await call(mcp, "verify_quote", {"text": first["text"]}),
+                await call(mcp, "verify_quote", {"text": paraphrase}),
+                await call(mcp, "cite_quote", {"quote_id": first["id"], "format": "apa"}),
+            ]
+
+        answers = with_client(f"{base}/mcp", use)
+    assert not any(error for error, _ in answers)
+    found, got, verbatim, paraphrased, cited = (answer for _, answer in answers)
+    assert [q["id"] for q in found["items"]] == [q["id"] for q in medicaid]
+    assert {k: v for k, v in got.items() if k not in ("permalink", "credit")} == first
+    assert got["permalink"] == f"{base}/quotes/{first['id']}"
+    assert verbatim["verdict"] == "verbatim"
+    assert verbatim["matches"][0]["quote"]["id"] == first["id"]
+    assert paraphrased["verdict"] == "not_verbatim"
+    assert paraphrased["closest"][0]["quote"]["text"] == first["text"]
+    assert cited["citation"] == apa

@@ -65,6 +65,7 @@ def build_server(engine: Engine) -> MCPServer:
         (tools.list_themes, "list_themes", THEMES),
         (tools.list_stakeholder_types, "list_stakeholder_types", TYPES),
         (with_filters(tools.count_quotes, COUNT_PARAMETERS), "count_quotes", COUNT),
+        (tools.cite_quote, "cite_quote", CITE),
     ]
     for function, name, description in described:
         server.add_tool(function, name=name, description=description, annotations=READ_ONLY)
@@ -85,6 +86,10 @@ layers' or reports'. A theme's id is the `theme` filter."""
 TYPES = """\
 The stakeholder taxonomy (payers, manufacturers, patient advocates, ...), with quote counts
 that include each type's sub-types; as a filter, a parent type includes its sub-types."""
+CITE = """\
+How to cite a quote: the report, at the pages of the section that prints it, with the quote's
+attribution and permalink, in APA (default), Chicago author-date or MLA (the reference entry,
+then the in-text citation), or as CSL-JSON, BibTeX or RIS, by a real citation processor."""
 SEARCH = """\
 Find quotes: full-text search (`q`: all words required, "quoted phrases", prefix* words) and
 filters by id (layer, theme, stakeholder_type, organisation_type, interview, tag, report;

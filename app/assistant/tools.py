@@ -8,6 +8,7 @@ time limit, comes back as a tool error that says what is wrong.
 
 import inspect
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Annotated, Any, TypeVar
 
 from mcp.server.mcpserver.exceptions import ToolError
@@ -36,6 +37,7 @@ from app.queries.errors import InvalidQuery
 from app.queries.quote_pages import read_quote_page
 from app.queries.quotes import compile_filters, count_quotes, read_quote
 from app.queries.verification import MAX_TEXT_CHARS, cite, verify_quote
+from app.render.citation import CitationFormat, csl_item, representation
 
 T = TypeVar("T")
 LAYERS = "Only these layers' themes (layer ids); all when empty."
@@ -98,6 +100,29 @@ class Tools:
             if found is None:
                 raise InvalidQuery.of("quote_id", f"There is no quote with id {quote_id!r}.")
             return cite(session, [found])[0]
+
+        return await self.run(read)
+
+    async def cite_quote(
+        self,
+        quote_id: Annotated[
+            str, Field(max_length=200, description="The quote's id, e.g. `cgt-2026-q07`.")
+        ],
+        format: Annotated[
+            CitationFormat,
+            Field(description="apa, chicago-author-date or mla (text), or csl-json, bibtex, ris."),
+        ] = CitationFormat.APA,
+    ) -> schemas.QuoteCitation:
+        def read(session: Session) -> schemas.QuoteCitation:
+            found = read_quote(session, quote_id)
+            if found is None:
+                raise InvalidQuery.of("quote_id", f"There is no quote with id {quote_id!r}.")
+            report = catalogue.read_reports(session, found.report.id)[0]
+            item = csl_item(report, found, accessed=datetime.now(UTC).date())
+            body, _ = representation(item, format, html=False)
+            return schemas.QuoteCitation(
+                quote_id=quote_id, format=format.value, citation=body, item=item
+            )
 
         return await self.run(read)
 

@@ -46,7 +46,7 @@ from app.schemas.catalogue import (
     ThemeInLayer,
 )
 from app.schemas.changes import Change, ChangeSet, ChangeSetRef, TypeCounts
-from app.schemas.citations import CslDate, CslItem, CslName
+from app.schemas.citations import CslDate, CslItem, CslName, QuoteCitation
 from app.schemas.common import (
     InterviewRef,
     LayerRef,
@@ -116,6 +116,7 @@ __all__ = [
     "ProblemError",
     "PublicModel",
     "Quote",
+    "QuoteCitation",
     "QuoteContext",
     "QuoteCounts",
     "QuoteLocation",

@@ -61,3 +61,15 @@ class CslItem(CslModel):
         default=None,
         description="A quote's attribution exactly as printed. Absent for a report.",
     )
+
+
+class QuoteCitation(PublicModel):
+    """A quote's citation in one format, as text, beside the CSL-JSON item it is made from."""
+
+    quote_id: str = Field(description="The cited quote's id.")
+    format: str = Field(description="The format of `citation`: csl-json, bibtex, ris, apa, ...")
+    citation: str = Field(
+        description="The citation as /v1/quotes/{id}/citation gives it in that format: for a "
+        "style, the reference-list entry, then on its own line the in-text citation."
+    )
+    item: CslItem = Field(description="The CSL-JSON item the citation is made from.")
