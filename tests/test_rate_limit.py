@@ -1,5 +1,6 @@
 """The rate limiter's counting and client identity: a sliding window, one budget per canonical
-address however it is spelt, IPv6 per /64 under a per-/48 ceiling, exports charged more."""
+address however it is spelt, IPv6 per /64 under a per-/48 ceiling, exports charged more, the MCP
+endpoint counted as any request."""
 
 import asyncio
 import time
@@ -156,3 +157,20 @@ def test_an_export_costs_more_than_a_request(
         assert client.get(export, params=params).status_code == 200
         assert client.get(export, params=params).status_code == 429  # 8 spent, 4 more asked
         assert client.get(LIMITED_URL).status_code == 200  # a plain request still fits
+
+
+def test_the_mcp_endpoint_spends_the_same_budget(configure: Configure, engine: Engine) -> None:
+    configure(rate_limit_enabled="true", rate_limit_per_minute="3")
+    headers = {"Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
+    listing = {"jsonrpc": "2.0", "id": 1, "method": "tools/list", "params": {}}
+    with (
+        TestClient(
+            create_app(engine), client=("203.0.113.60", 1), base_url="http://127.0.0.1:8000"
+        ) as client,
+    ):
+        statuses = [client.post("/mcp", headers=headers, json=listing).status_code for _ in "ab"]
+        statuses.append(client.get(LIMITED_URL).status_code)
+        refused = client.post("/mcp", headers=headers, json=listing)
+    assert statuses == [200, 200, 200]
+    assert refused.status_code == 429
+    assert refused.headers["content-type"] == "application/problem+json"

@@ -46,7 +46,24 @@ API = (
         "/v1/stats/crosstab?rows=stakeholder_type&cols=layer",
         "quote counts by two dimensions",
     ),
+    (
+        "Verify a quote",
+        "/v1/quotes/verify?text=Medicaid",
+        "whether a text said to be a quote is one: the quotes that print it, or the closest "
+        "quotes and how it differs",
+    ),
+    (
+        "Cite a quote",
+        "/v1/quotes/cgt-2026-q07/citation?format=apa",
+        "APA, Chicago author-date, MLA, CSL-JSON, BibTeX or RIS",
+    ),
     ("OpenAPI", "/openapi.json", "the whole contract"),
+)
+# Not a link: the MCP endpoint answers POSTed JSON-RPC, not a GET.
+MCP = (
+    "For assistants, the same data as MCP tools at {url} (Streamable HTTP, stateless; POST): "
+    "search_quotes, get_quote, verify_quote, cite_quote, count_quotes, list_reports, "
+    "list_themes, list_stakeholder_types."
 )
 PAGES = (
     ("The iceberg", "/", "the newest report's four layers and their themes"),
@@ -76,6 +93,7 @@ def llms_txt(reports: list[schemas.Report], layers: list[schemas.Layer]) -> str:
     ]
     lines += ["", "## API", ""]
     lines += [f"- [{name}]({urls.absolute(path)}): {what}" for name, path, what in API]
+    lines += ["", MCP.format(url=urls.mcp())]
     lines += ["", "## Pages", ""]
     lines += [f"- [{name}]({urls.absolute(path)}): {what}" for name, path, what in PAGES]
     lines += ["", "## Optional", ""]
