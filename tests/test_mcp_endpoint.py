@@ -32,6 +32,7 @@ LIST_TOOLS = {"jsonrpc": "2.0", "id": 1, "method": "tools/list", "params": {}}
         ("POST", {"Host": "evil.example"}, 421, "Invalid Host header"),
         ("POST", {"Origin": "https://evil.example"}, 403, "Invalid Origin header"),
         ("POST", {"Content-Type": "text/plain"}, 400, "Content-Type"),
+        ("POST", {"Content-Length": str(5 * 1024 * 1024)}, 413, "too large"),
     ],
 )
 def test_a_refusal_at_mcp_is_a_problem_with_the_security_headers(
@@ -45,6 +46,15 @@ def test_a_refusal_at_mcp_is_a_problem_with_the_security_headers(
     assert response.headers["x-content-type-options"] == "nosniff"
     if status == 405:
         assert response.headers["allow"] == "POST"
+
+
+def test_what_the_transport_refuses_in_json_rpc_stays_json_rpc(engine: Engine) -> None:
+    with TestClient(create_app(engine), base_url=PINNED_BASE_URL) as http:
+        html_only = http.post("/mcp", headers={**MCP_HEADERS, "Accept": "text/html"}, json={})
+        garbled = http.post("/mcp", headers=MCP_HEADERS, content=b"{not json")
+    assert (html_only.status_code, garbled.status_code) == (406, 400)
+    assert html_only.json()["error"]["code"] == -32600
+    assert garbled.json()["error"]["code"] == -32700
 
 
 def test_mcp_answers_untagged_outside_the_openapi_and_leaves_write_verbs_refused(
