@@ -96,9 +96,14 @@ def _page_query(cursor: str | None) -> Query | None:
     return {"cursor": cursor} if cursor is not None else None
 
 
-def embed(quote_id: str) -> str:
-    """The embeddable card of a quote."""
-    return absolute(f"/embed/quotes/{segment(quote_id)}")
+def embed(quote_id: str, query: Query | None = None) -> str:
+    """The embeddable card of a quote (`query`: its layout, an excerpt's length)."""
+    return absolute(f"/embed/quotes/{segment(quote_id)}", query)
+
+
+def embed_script(name: str) -> str:
+    """A versioned script of the embeds (`frame.js`, `resize.js`): immutable under its URL."""
+    return absolute(f"/embed/v1/{segment(name)}")
 
 
 def oembed_lookup(permalink: str) -> str:

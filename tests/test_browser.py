@@ -139,13 +139,44 @@ def partner_html(api: str) -> str:
 </html>"""
 
 
+# The quotes the phone page frames: the shortest, a long one and the longest.
+PHONE_QUOTES = ("cgt-2026-q07", "cgt-2026-q21", "cgt-2026-q40")
+
+
+def phone_html(api: str) -> str:
+    """A partner's page under a CSP with no inline style at all, framing cards with the
+    snippet our quote pages give: as wide as the page, fitted by resize.js."""
+    policy = f"default-src 'none'; script-src {api}; frame-src {api}; style-src 'self'"
+    frames = "\n".join(
+        f'<iframe src="{api}/embed/quotes/{quote_id}" width="100%" height="200" '
+        f'title="Quote {quote_id}" frameborder="0"></iframe>'
+        for quote_id in PHONE_QUOTES
+    )
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="{policy}">
+<title>Partner page on a phone</title>
+</head>
+<body>
+<h1>Quotes</h1>
+{frames}
+<script src="{api}/embed/v1/resize.js" async></script>
+</body>
+</html>"""
+
+
 @pytest.fixture(scope="module")
 def partner_url(api_url: str) -> Iterator[str]:
-    """A partner page on a different origin (another port)."""
-    body = partner_html(api_url).encode()
+    """A partner page on a different origin (another port); `/phone.html` is a second one."""
+    bodies = {"/phone.html": phone_html(api_url).encode()}
+    default = partner_html(api_url).encode()
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
+            body = bodies.get(self.path, default)
             self.send_response(200)
             self.send_header("Content-Type", "text/html; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))
@@ -291,6 +322,102 @@ def test_our_pages_run_clean_under_their_own_csp(
     page.screenshot(path=str(ARTIFACTS / shot), full_page=True)
     assert page.evaluate("window.__violations") == []
     assert problems == []
+
+
+# --- cards that fit: every quote at every oEmbed size, and fluid frames on a phone ------------
+
+# (maxwidth, maxheight) an oEmbed consumer may ask for; None: not given.
+OEMBED_SIZES = [
+    (None, None),
+    (320, None),
+    (250, None),
+    (560, 200),
+    (300, 150),
+    (180, 110),
+    (130, 160),
+]
+# How far a card's content reaches, below the top of its frame.
+NEEDED_HEIGHT = """() => {
+  const figure = document.querySelector("figure"), style = getComputedStyle(figure);
+  const bottom = figure.lastElementChild.getBoundingClientRect().bottom + window.scrollY;
+  return bottom + parseFloat(style.paddingBottom) + parseFloat(style.borderBottomWidth);
+}"""
+
+
+@pytest.mark.parametrize(("max_width", "max_height"), OEMBED_SIZES)
+def test_every_card_fits_the_size_oembed_reports(
+    api_url: str, browser: Browser, max_width: int | None, max_height: int | None
+) -> None:
+    quotes = get_json(f"{api_url}/v1/quotes?limit=100")["items"]
+    bounds = "".join(
+        f"&{name}={value}"
+        for name, value in (("maxwidth", max_width), ("maxheight", max_height))
+        if value
+    )
+    context = browser.new_context()
+    context.set_default_timeout(TIMEOUT_S * 1000)
+    page = context.new_page()
+    overflowing = []
+    try:
+        for quote in quotes:
+            size = get_json(f"{api_url}/oembed?url={api_url}/quotes/{quote['id']}{bounds}")
+            src = size["html"].split('src="')[1].split('"')[0].replace("&amp;", "&")
+            page.set_viewport_size({"width": size["width"], "height": size["height"]})
+            page.goto(src, wait_until="load")
+            needed = page.evaluate(NEEDED_HEIGHT)
+            wide = page.evaluate("document.documentElement.scrollWidth")
+            cite = page.locator("cite").bounding_box()
+            assert cite is not None
+            if (
+                needed > size["height"] + 1
+                or wide > size["width"]
+                or cite["y"] + cite["height"] > size["height"]
+            ):
+                overflowing.append((quote["id"], size["width"], size["height"], round(needed)))
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"card-{max_width}x{max_height}-{quote['id']}.png"))
+    finally:
+        context.close()
+    assert overflowing == []
+
+
+def test_fluid_frames_fit_their_cards_on_a_phone(partner_url: str, browser: Browser) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    context.set_default_timeout(TIMEOUT_S * 1000)
+    context.add_init_script(WATCH_VIOLATIONS)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on(
+        "console", lambda message: errors.append(message.text) if message.type == "error" else None
+    )
+    try:
+        page.goto(partner_url.replace("/partner.html", "/phone.html"), wait_until="load")
+        frames = page.locator("iframe")
+        expect(frames).to_have_count(len(PHONE_QUOTES))
+        for index in range(len(PHONE_QUOTES)):
+            frame = frames.nth(index)
+            inner = page.frame_locator("iframe").nth(index).locator("figure")
+            expect(inner.locator("cite")).to_be_visible()
+            # resize.js sets the height the card asked for: wait until the frame holds it all.
+            page.wait_for_function(
+                '(i) => document.getElementsByTagName("iframe")[i].getAttribute("height") '
+                '!== "200"',
+                arg=index,
+            )
+            box = frame.bounding_box()
+            assert box is not None
+            assert box["width"] <= 390
+            content = frame.element_handle().content_frame()
+            assert content is not None
+            needed = content.evaluate(NEEDED_HEIGHT)
+            assert abs(box["height"] - needed) <= 2, (PHONE_QUOTES[index], box, needed)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "partner-phone.png"), full_page=True)
+        assert page.evaluate("window.__violations") == []
+        assert errors == []
+    finally:
+        context.close()
 
 
 # --- accessibility: axe-core at a desktop and a phone width -----------------------------------

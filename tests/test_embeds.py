@@ -53,7 +53,7 @@ def test_card_renders_the_quote_in_the_chosen_theme(
     assert expected["theme"]["title"] in doc.xpath("string(//figcaption)")
 
 
-def test_card_links_back_in_a_new_tab_and_loads_nothing(client: TestClient) -> None:
+def test_card_links_back_in_a_new_tab_and_loads_only_its_own_script(client: TestClient) -> None:
     doc = lxml.html.document_fromstring(client.get("/embed/quotes/cgt-2026-q01").text)
     link, *cite = doc.xpath("//a")
     assert link.get("href") == PERMALINK
@@ -64,9 +64,10 @@ def test_card_links_back_in_a_new_tab_and_loads_nothing(client: TestClient) -> N
     for each in (link, *cite):
         assert each.get("target") == "_blank"
         assert each.get("rel") == "noopener"
-    assert not doc.xpath("//*[@src]")
+    # One thing loaded, from us: the script that tells the framing page the card's height.
+    assert [e.get("src") for e in doc.xpath("//*[@src]")] == [f"{BASE}/embed/v1/frame.js"]
     assert not doc.xpath("//link[@rel='stylesheet']")
-    assert [s.get("type") for s in doc.xpath("//script")] == ["application/ld+json"]
+    assert [s.get("type") for s in doc.xpath("//script")] == ["application/ld+json", None]
 
 
 def test_card_jsonld_is_a_quotation(client: TestClient) -> None:
@@ -277,7 +278,7 @@ def test_each_class_gets_only_what_it_needs(
     expected: dict[str, dict[str, str]] = {
         "api": {},
         "page": {"style-src": "'unsafe-inline'", "img-src": "'self' data:"},
-        "embed": {"style-src": "'unsafe-inline'", "img-src": "data:"},
+        "embed": {"script-src": "'self'", "style-src": "'unsafe-inline'", "img-src": "data:"},
         "docs": {
             "script-src": "'self' 'unsafe-inline'",
             "style-src": "'self' 'unsafe-inline'",

@@ -13,22 +13,16 @@ from sqlalchemy import Engine
 from app.http.client_ip import budget_keys, parse_ip
 from app.http.rate_limit import EXPORT_PATHS, Counter
 from app.main import create_app
-from tests.helpers.settings import Configure
+from tests.helpers.settings import Configure, clear_of_a_minute_turn
 
 LIMITED_URL = "/v1/layers"
 PROXY = ("10.0.0.9", 1)
-# Seconds before a minute turns in which no test starts counting a per-minute budget.
-CLEAR_OF_THE_TURN_S = 5
 
 
 @pytest.fixture(autouse=True)
-def clear_of_a_minute_turn() -> None:
-    """Start each test well inside a minute. The sliding window weighs the previous minute's
-    count by its overlap and rounds down (limits' counter), so a budget of 4 spent across a
-    turn lets a fifth request through: right for the limiter, a flake for an exact count."""
-    left = 60 - time.time() % 60
-    if left < CLEAR_OF_THE_TURN_S:
-        time.sleep(left + 0.05)
+def clear_of_a_turn() -> None:
+    """Every test here counts a budget: each starts well inside a minute."""
+    clear_of_a_minute_turn()
 
 
 def test_a_full_budget_spent_before_a_boundary_is_not_renewed_after_it() -> None:

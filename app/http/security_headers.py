@@ -25,14 +25,15 @@ DOCS_POLICY = (
 
 
 def embed_policy(frame_ancestors: list[str]) -> str:
-    """The policy of embeddable pages: our inline styles only, framed by the allowed origins."""
+    """The policy of embeddable pages: our inline styles and our own scripts only (the card's
+    frame.js), framed by the allowed origins."""
     for source in frame_ancestors:
         # One source expression each: a `;` or `,` would smuggle in directives or policies.
         if not source or any(c in source for c in ";,") or source.split() != [source]:
             raise ValueError(f"EMBED_FRAME_ANCESTORS: {source!r} is not one CSP source")
     ancestors = " ".join(frame_ancestors) or "'none'"
     return (
-        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+        "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; img-src data:; "
         f"base-uri 'none'; form-action 'none'; frame-ancestors {ancestors}"
     )
 

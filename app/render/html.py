@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from app import schemas, urls
 from app.render.citation import FORMAT_LINKS, page_citation, page_range
+from app.render.embed_layout import CardLayout
 
 TEMPLATES_DIR = Path(__file__).parent.parent / "templates"
 # In a JSON string these are the characters that could end a <script> element or start markup.
@@ -133,45 +134,24 @@ def quotation_jsonld(quote: schemas.Quote, report: schemas.Report) -> dict[str, 
     }
 
 
-EMBED_WIDTH = 480
-EMBED_MIN_WIDTH = 200
-EMBED_MIN_HEIGHT = 120
-
-
-def embed_size(
-    quote: schemas.Quote, *, max_width: int | None = None, max_height: int | None = None
-) -> tuple[int, int]:
-    """Width and height for an iframe of the card: room for its text at that width (measured in
-    Chromium with a wide sans-serif font), within the caps; a card taller than its frame scrolls."""
-    width = max(EMBED_MIN_WIDTH, min(EMBED_WIDTH, max_width or EMBED_WIDTH))
-    inner = width - 45  # borders and padding
-
-    def lines(chars: int, char_px: float) -> int:
-        return -(-chars // max(1, int(inner / char_px)))
-
-    caption = len(quote.attribution) + len(quote.theme.title) + len(quote.layer.name) + 10
-    height = (
-        72  # padding, borders, gaps, and a little slack
-        + 25.2 * lines(len(quote.text), 9.2)
-        + 21.6 * lines(caption, 9.3)
-        + 20.4 * (1 + lines(len(quote.report.title), 8.2))
-    )
-    if max_height is not None:
-        return width, max(EMBED_MIN_HEIGHT, min(round(height), max_height))
-    return width, round(height)
-
-
-def embed_iframe(quote: schemas.Quote, width: int, height: int) -> str:
-    """The `<iframe>` of a quote's embeddable card, every attribute escaped."""
+def embed_iframe(quote: schemas.Quote, layout: CardLayout, *, fluid: bool = False) -> str:
+    """The `<iframe>` of a quote's card, every attribute escaped, with no inline style (a
+    partner's CSP may forbid it): its `height` fits the card at the layout's width, and
+    `fluid` makes it as wide as its container (the resize script then fits the height)."""
+    query: dict[str, str] = {}
+    if layout.compact:
+        query["layout"] = "tiny" if layout.tiny else "compact"
+    if layout.excerpt is not None:
+        query["excerpt"] = str(layout.excerpt)
     return str(
         Markup(
             '<iframe src="{src}" width="{width}" height="{height}" title="{title}" '
-            'style="border:0;max-width:100%" loading="lazy" '
+            'frameborder="0" loading="lazy" '
             'referrerpolicy="strict-origin-when-cross-origin"></iframe>'
         ).format(
-            src=urls.embed(quote.id),
-            width=width,
-            height=height,
+            src=urls.embed(quote.id, query),
+            width="100%" if fluid else layout.width,
+            height=layout.height,
             title=f"Quote: {quote.attribution} on {quote.theme.title}",
         )
     )

@@ -3,6 +3,7 @@
 from pathlib import Path
 from typing import Annotated, Literal
 
+from fastapi import Path as PathParam
 from fastapi import Query, Response
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
@@ -11,20 +12,41 @@ from app import urls
 from app.config import get_settings
 from app.deps import ObjectId, SessionDep, api_router, found
 from app.errors import NON_JSON_PROBLEMS, NotFound, UnsupportedFormat, openapi_problems
+from app.params import MAX_QUOTE_LENGTH
 from app.queries import catalogue
 from app.queries import quotes as quote_queries
 from app.render.citation import page_citation
-from app.render.html import (
-    embed_iframe,
-    embed_size,
-    quotation_jsonld,
-    render_template,
-)
+from app.render.embed_layout import card_layout
+from app.render.embed_layout import excerpt as excerpt_of
+from app.render.html import embed_iframe, quotation_jsonld, render_template
 
 router = api_router(tags=["embeds"])
 
 JAVASCRIPT = "application/javascript; charset=utf-8"
-WIDGET_JS = (Path(__file__).resolve().parent.parent / "static" / "widget.js").read_bytes()
+# The embeds' scripts, read once: each is immutable under /embed/v1/ (a change is a v2).
+SCRIPTS = {
+    path.name: path.read_bytes()
+    for path in sorted((Path(__file__).resolve().parent.parent / "static" / "embed").glob("*.js"))
+}
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+LayoutQuery = Annotated[
+    Literal["card", "compact", "tiny"],
+    Query(
+        description="`card` (the quote, attribution, report and a Cite box), `compact` "
+        "(smaller type, for narrow or short frames) or `tiny` (smaller still); oEmbed chooses."
+    ),
+]
+ExcerptQuery = Annotated[
+    int | None,
+    Query(
+        ge=1,
+        le=MAX_QUOTE_LENGTH,
+        description="Show only the quote's first N characters (cut at a word, marked, with "
+        "a link to the whole quote), for a frame too small for all of it.",
+    ),
+]
 
 
 class OEmbed(BaseModel):
@@ -55,8 +77,11 @@ def embed_quote(
         Literal["light", "dark", "auto"],
         Query(description="Colour theme: light, dark, or auto (the reader's preference)."),
     ] = "auto",
+    layout: LayoutQuery = "card",
+    excerpt: ExcerptQuery = None,
 ) -> HTMLResponse:
-    """A quote as a small self-contained HTML card to show in an `<iframe>` on any site."""
+    """A quote as a small self-contained HTML card to show in an `<iframe>` on any site; it
+    tells the framing page the height it needs (see `/embed/v1/resize.js`)."""
     quote = found(quote_queries.read_quote(session, quote_id), "quote", quote_id)
     report = found(
         next(iter(catalogue.read_reports(session, quote.report.id)), None),
@@ -70,6 +95,11 @@ def embed_quote(
         permalink=urls.quote(quote.id),
         jsonld=quotation_jsonld(quote, report),
         citation=page_citation(report, quote),
+        compact=layout != "card",
+        tiny=layout == "tiny",
+        shown=quote.text if excerpt is None else excerpt_of(quote.text, excerpt),
+        excerpted=excerpt is not None and excerpt < len(quote.text),
+        frame_script=urls.embed_script("frame.js"),
     )
     return HTMLResponse(card)
 
@@ -87,7 +117,26 @@ def embed_widget() -> Response:
     `data-theme`, `data-tag`) or one `data-quote`, plus `data-theme-mode` (light, dark, auto) and
     `data-rotate-seconds`, and draws the card inside its own shadow root.
     """
-    return Response(WIDGET_JS, media_type=JAVASCRIPT)
+    return Response(SCRIPTS["widget.js"], media_type=JAVASCRIPT)
+
+
+@router.get(
+    "/embed/v1/{script}",
+    summary="A versioned embed script",
+    response_class=Response,
+    responses={**NON_JSON_PROBLEMS, 200: {"content": {JAVASCRIPT: {"schema": {"type": "string"}}}}},
+)
+def embed_script(
+    script: Annotated[
+        str, PathParam(max_length=40, description="`widget.js`, `resize.js` or `frame.js`.")
+    ],
+) -> Response:
+    """An embed script at a URL whose content never changes, cacheable for a year and fit for
+    Subresource Integrity: `widget.js` (the widget, which `/embed/widget.js` aliases),
+    `resize.js` (fits iframe cards to their content) and `frame.js` (run inside a card)."""
+    if script not in SCRIPTS:
+        raise NotFound(f"There is no embed script {script!r}.")
+    return Response(SCRIPTS[script], media_type=JAVASCRIPT, headers={"Cache-Control": IMMUTABLE})
 
 
 @router.get(
@@ -112,10 +161,21 @@ def oembed(
         ),
     ] = "json",
     maxwidth: Annotated[
-        int | None, Query(ge=1, le=10000, description="Largest width the consumer can show.")
+        int | None,
+        Query(
+            ge=1,
+            le=10000,
+            description="Largest width the consumer can show: the card is at most this wide.",
+        ),
     ] = None,
     maxheight: Annotated[
-        int | None, Query(ge=1, le=10000, description="Largest height the consumer can show.")
+        int | None,
+        Query(
+            ge=1,
+            le=10000,
+            description="Largest height the consumer can show: the card is at most this tall, "
+            "compact or as a marked excerpt where the whole quote cannot fit.",
+        ),
     ] = None,
 ) -> OEmbed:
     """oEmbed for quote permalinks: an iframe of the quote's card (the URL is never fetched)."""
@@ -126,7 +186,7 @@ def oembed(
     if quote_id is None:
         raise NotFound("The URL is not a quote permalink of this service.")
     quote = found(quote_queries.read_quote(session, quote_id), "quote", quote_id)
-    width, height = embed_size(quote, max_width=maxwidth, max_height=maxheight)
+    layout = card_layout(quote, max_width=maxwidth, max_height=maxheight)
     return OEmbed(
         version="1.0",
         type="rich",
@@ -134,8 +194,8 @@ def oembed(
         provider_url=urls.home(),
         title=f"{quote.attribution} on {quote.theme.title}",
         author_name=quote.attribution,
-        html=embed_iframe(quote, width, height),
-        width=width,
-        height=height,
+        html=embed_iframe(quote, layout),
+        width=layout.width,
+        height=layout.height,
         cache_age=get_settings().cache_max_age_s,
     )

@@ -31,11 +31,11 @@ from app.queries.highlights import highlighted
 from app.queries.quote_pages import read_quote_page
 from app.render import explorer
 from app.render.citation import page_citation
+from app.render.embed_layout import card_layout
 from app.render.html import (
     ICEBERG_BANDS,
     WATERLINE_Y,
     embed_iframe,
-    embed_size,
     feed_links,
     quotation_jsonld,
     render_template,
@@ -183,7 +183,8 @@ def quote_page(session: SessionDep, request: Request, quote_id: ObjectId) -> Res
         jsonld=quotation_jsonld(quote, report),
         citation=page_citation(report, quote),
         oembed_json=urls.oembed_lookup(url),
-        iframe=embed_iframe(quote, *embed_size(quote)),
+        iframe=embed_iframe(quote, card_layout(quote), fluid=True),
+        resize_script=urls.embed_script("resize.js"),
         context=quote_context(session, quote.id, PERMALINK_CONTEXT_PARAGRAPHS),
     )
 

@@ -23,6 +23,13 @@
   script.setAttribute("data-insights-rendered", "");
 
   var ORIGIN = new URL(script.src).origin;
+  // Our iframe cards on the same page fit their content too: resize.js hears their heights.
+  if (!window.__insightsResize) {
+    var fit = document.createElement("script");
+    fit.src = ORIGIN + "/embed/v1/resize.js";
+    fit.async = true;
+    (document.head || document.documentElement).appendChild(fit);
+  }
   var FILTERS = [
     ["stakeholderType", "stakeholder_type"],
     ["layer", "layer"],
