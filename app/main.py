@@ -21,6 +21,7 @@ from app.routes import (
     catalogue,
     changes,
     citations,
+    discovery,
     embeds,
     exports,
     feeds,
@@ -69,6 +70,7 @@ ROUTERS = tuple(
         feeds,
         embeds,
         llms,
+        discovery,
         pages,
     )
 )
