@@ -30,6 +30,7 @@ from app.routes import (
     pages,
     quotes,
     search,
+    share,
     stats,
 )
 from app.urls import MCP_PATH
@@ -71,6 +72,7 @@ ROUTERS = tuple(
         embeds,
         llms,
         discovery,
+        share,
         pages,
     )
 )
