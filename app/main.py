@@ -21,6 +21,7 @@ from app.routes import (
     catalogue,
     changes,
     citations,
+    discovery,
     embeds,
     exports,
     feeds,
@@ -29,6 +30,7 @@ from app.routes import (
     pages,
     quotes,
     search,
+    share,
     stats,
 )
 from app.urls import MCP_PATH
@@ -69,6 +71,8 @@ ROUTERS = tuple(
         feeds,
         embeds,
         llms,
+        discovery,
+        share,
         pages,
     )
 )

@@ -65,6 +65,21 @@ def mcp() -> str:
     return absolute(MCP_PATH)
 
 
+def sitemap() -> str:
+    """The sitemap (or, past its URL limit, the sitemap index)."""
+    return absolute("/sitemap.xml")
+
+
+def sitemap_file(number: int) -> str:
+    """One numbered file of the sitemap index, from 1."""
+    return absolute(f"/sitemaps/{number}.xml")
+
+
+def share_image(kind: str, object_id: str) -> str:
+    """The share card (a PNG) of a quote, theme, layer or report."""
+    return absolute(f"/share/{kind}/{segment(object_id)}.png")
+
+
 def docs() -> str:
     """The API documentation (Swagger UI)."""
     return absolute("/docs")

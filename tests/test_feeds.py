@@ -123,6 +123,8 @@ JSON_FEED_KEYS = {
     "icon",
     "favicon",
     "authors",
+    # JSON Feed 1.0's single author, which 1.1 keeps (deprecated) for 1.0 readers.
+    "author",
     "language",
     "expired",
     "hubs",
@@ -344,6 +346,22 @@ def test_markup_in_the_search_text_never_reaches_a_feed_unescaped(
         assert feed.title == f"Insights API: interview quotes (q: {q})"
 
 
+def test_json_feed_carries_json_feed_1_0_author_beside_authors(client: TestClient) -> None:
+    """A 1.0 reader sees an author: feedparser 6.0.14 has no JSON Feed parser (it reads the
+    bytes as XML), so the 1.0 shape is checked here: an `author` object with a string `name`,
+    on the feed and on every item, the same as the first of 1.1's `authors`."""
+    document = fetch(client, "json", "").json()
+    assert document["items"]
+    for node in [document, *document["items"]]:
+        author = node["author"]
+        assert set(author) <= {"name", "url", "avatar"}
+        assert isinstance(author["name"], str)
+        assert author["name"]
+        assert author == node["authors"][0]
+    first = document["items"][0]
+    assert first["title"].startswith(f"{first['author']['name']} — ")
+
+
 def test_json_feed_is_exactly_json_feed_1_1(client: TestClient) -> None:
     document = fetch(client, "json", "theme=fda-pathways").json()
     assert set(document) == {*JSON_FEED_KEYS, "_insights"} - {
@@ -363,6 +381,7 @@ def test_json_feed_is_exactly_json_feed_1_1(client: TestClient) -> None:
         "content_text",
         "date_published",
         "authors",
+        "author",
         "tags",
         "_insights",
     }

@@ -109,6 +109,9 @@ class JsonFeedItem(BaseModel):
         description="Publication date of the report that prints the quote (RFC 3339, UTC)."
     )
     authors: list[JsonFeedAuthor] = Field(description="The quote's attribution, as printed.")
+    author: JsonFeedAuthor = Field(
+        description="The quote's attribution again, as JSON Feed 1.0's `author`, for 1.0 readers."
+    )
     tags: list[str] = Field(description="The title of the quote's theme and the name of its layer.")
     insights: JsonFeedItemExtension = Field(
         alias="_insights", description="The report that prints the quote."
@@ -136,6 +139,9 @@ class JsonFeed(BaseModel):
     description: str = Field(description="What the feed holds.")
     language: str = Field(description="Language of the quotes.")
     authors: list[JsonFeedAuthor] = Field(description="The publisher of the report.")
+    author: JsonFeedAuthor = Field(
+        description="The publisher again, as JSON Feed 1.0's `author`, for 1.0 readers."
+    )
     items: list[JsonFeedItem] = Field(
         description=f"The quotes, in report order (at most {MAX_ITEMS})."
     )
@@ -244,6 +250,7 @@ def json_feed(feed: Feed) -> bytes:
         description=feed.subtitle,
         language=LANGUAGE,
         authors=[JsonFeedAuthor(name=feed.publisher)],
+        author=JsonFeedAuthor(name=feed.publisher),
         items=[
             JsonFeedItem(
                 id=item.id,
@@ -252,6 +259,7 @@ def json_feed(feed: Feed) -> bytes:
                 content_text=item.text,
                 date_published=item.published,
                 authors=[JsonFeedAuthor(name=item.author)],
+                author=JsonFeedAuthor(name=item.author),
                 tags=list(item.categories),
                 insights=JsonFeedItemExtension(
                     report=item.report,

@@ -29,7 +29,7 @@ from app.queries.context import quote_context
 from app.queries.dimensions import crosstab, dimension_values
 from app.queries.highlights import highlighted
 from app.queries.quote_pages import read_quote_page
-from app.render import explorer
+from app.render import explorer, share
 from app.render.citation import page_citation
 from app.render.embed_layout import card_layout
 from app.render.html import (
@@ -41,6 +41,7 @@ from app.render.html import (
     render_template,
 )
 from app.routes import llms
+from app.routes.share import ShareKind, card_of
 
 router = api_router(
     tags=["pages"], default_response_class=HTMLResponse, responses=NON_JSON_PROBLEMS
@@ -70,6 +71,7 @@ def home_page(session: SessionDep, request: Request) -> Response:
         markdown=urls.absolute("/index.md"),
         series=catalogue.read_reports(session),
         show_facts=False,
+        share=_share(session, ShareKind.report, report.id),
         **_iceberg(session, report.id),
     )
 
@@ -131,6 +133,7 @@ def report_page(session: SessionDep, request: Request, report_id: ObjectId) -> R
         series=[],
         show_facts=True,
         **_iceberg(session, report_id),
+        share=_share(session, ShareKind.report, report_id),
     )
 
 
@@ -186,6 +189,7 @@ def quote_page(session: SessionDep, request: Request, quote_id: ObjectId) -> Res
         iframe=embed_iframe(quote, card_layout(quote), fluid=True),
         resize_script=urls.embed_script("resize.js"),
         context=quote_context(session, quote.id, PERMALINK_CONTEXT_PARAGRAPHS),
+        share=share.share_meta(ShareKind.quote, quote.id, share.quote_card(quote)),
     )
 
 
@@ -210,6 +214,7 @@ def theme_page(
         pager=_pager(urls.theme, theme.id, paging, quotes.next_cursor),
         theme=theme,
         quotes=quotes.items,
+        share=_share(session, ShareKind.theme, theme.id),
     )
 
 
@@ -234,6 +239,7 @@ def layer_page(
         pager=_pager(urls.layer, layer.id, paging, quotes.next_cursor),
         layer=layer,
         sections=_theme_sections(session, quotes.items, paging),
+        share=_share(session, ShareKind.layer, layer.id),
     )
 
 
@@ -251,6 +257,11 @@ def _page(
     page = HTMLResponse(render_template(template, feeds=feeds, pager=pager, **context))
     # The explorer answers HTML alone; the other pages answer Markdown too.
     return _vary(page) if template != "explore.html" else page
+
+
+def _share(session: Session, kind: ShareKind, object_id: str) -> share.ShareMeta:
+    """The share card tags of a page, its alt text the card's whole text."""
+    return share.share_meta(kind, object_id, card_of(session, kind, object_id))
 
 
 def _wants_markdown(request: Request) -> bool:
