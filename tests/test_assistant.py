@@ -136,6 +136,8 @@ def test_cite_quote_cites_every_quote_as_the_citation_endpoint_does(
     client: TestClient, style: str
 ) -> None:
     quotes = walk_pages(client, "/v1/quotes?limit=100", max_pages=5)
+    if style != "apa":  # APA for every quote; the other formats for every tenth (suite time)
+        quotes = quotes[::10]
 
     async def each(mcp: Client) -> list[Any]:
         return [

@@ -1,9 +1,9 @@
 """Share cards: the PNG each quote, theme, layer and report page names as its `og:image`."""
 
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Response
+from fastapi import Path, Response
 from sqlalchemy.orm import Session
 
 from app import schemas
@@ -31,13 +31,18 @@ class ShareKind(StrEnum):
     report = "report"
 
 
+KindPath = Annotated[
+    ShareKind, Path(description="The kind of page: `quote`, `theme`, `layer` or `report`.")
+]
+
+
 @router.get(
     "/share/{kind}/{object_id}.png",
     response_class=Response,
     summary="A page's share card",
     responses=PNG,
 )
-def share_card(session: SessionDep, kind: ShareKind, object_id: ObjectId) -> Response:
+def share_card(session: SessionDep, kind: KindPath, object_id: ObjectId) -> Response:
     """The 1200×630 PNG a quote's, theme's, layer's or report's page shows when shared: the
     quote (or the title and summary), the attribution and the report's title."""
     return Response(share.render_png(card_of(session, kind, object_id)), media_type="image/png")
