@@ -148,6 +148,18 @@ class QuoteFilters(BaseModel):
         excluded = {EXCLUDED + name: values for name, values in self.exclusions().items()}
         return {**self.dimensions(), **excluded}
 
+    def query_pairs(self) -> list[tuple[str, str]]:
+        """The filters as query pairs: fields in a fixed order, ids sorted and deduplicated."""
+        pairs = [
+            (name, value)
+            for name, values in self.id_filters().items()
+            for value in sorted(set(values))
+        ]
+        pairs.extend((name, str(value)) for name, value in self.lengths().items())
+        if self.q is not None:
+            pairs.append(("q", self.q))
+        return pairs
+
     def lengths(self) -> dict[str, int]:
         """The length filters that are set, by parameter name."""
         bounds = {"min_length": self.min_length, "max_length": self.max_length}
@@ -251,6 +263,47 @@ class ExploreParams(QuoteListParams):
         if self.rows == self.cols:
             raise PydanticCustomError("same_dimension", "rows and cols must differ", {})
         return self
+
+
+EmbedLayout = Literal["single", "carousel", "wall", "list"]
+MAX_EMBED_COUNT = 24
+
+
+class EmbedCollectionParams(QuoteFilters):
+    """An embed of the quotes meeting the filters: how they are laid out, how many, in which
+    colours."""
+
+    layout: EmbedLayout = Field(
+        default="wall",
+        description="`single` (one card: the first match), `carousel` (one at a time, rotating, "
+        "with a pause control; still for readers who prefer reduced motion), `wall` (a "
+        "responsive grid) or `list`.",
+    )
+    count: int = Field(
+        default=6,
+        ge=1,
+        le=MAX_EMBED_COUNT,
+        description=f"How many quotes, 1 to {MAX_EMBED_COUNT}: the first that match, in report "
+        "order.",
+    )
+    mode: Literal["light", "dark", "auto"] = Field(
+        default="auto", description="Colours: light, dark, or auto (the reader's preference)."
+    )
+    rotate_seconds: int = Field(
+        default=8, ge=5, le=3600, description="The carousel's seconds a quote, 5 to 3600."
+    )
+
+
+class EmbedBuilderParams(EmbedCollectionParams):
+    """The snippet builder's form: an embed's parameters, one quote or none, and its size."""
+
+    quote: FilterId | None = Field(
+        default=None,
+        description="One quote's id, for a card of that quote (the filters are then ignored).",
+    )
+    width: int = Field(
+        default=560, ge=120, le=1200, description="The embed's width in pixels, 120 to 1200."
+    )
 
 
 class ObjectType(StrEnum):

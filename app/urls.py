@@ -116,14 +116,28 @@ def embed(quote_id: str, query: Query | None = None) -> str:
     return absolute(f"/embed/quotes/{segment(quote_id)}", query)
 
 
+def embed_quotes(query: Query | None = None) -> str:
+    """The embed of several quotes: a wall, list or carousel of those the filters select."""
+    return absolute("/embed/quotes", query)
+
+
+def embed_builder(query: Query | None = None) -> str:
+    """The snippet builder, with its form filled in by `query`."""
+    return absolute("/embed", query)
+
+
 def embed_script(name: str) -> str:
     """A versioned script of the embeds (`frame.js`, `resize.js`): immutable under its URL."""
     return absolute(f"/embed/v1/{segment(name)}")
 
 
-def oembed_lookup(permalink: str) -> str:
-    """The oEmbed lookup of a permalink, as the permalink page advertises it."""
-    return absolute("/oembed", {"url": permalink, "format": "json"})
+def oembed_lookup(permalink: str, max_width: int | None = None) -> str:
+    """The oEmbed lookup of a permalink, as the permalink page advertises it (and the snippet
+    builder, for a width)."""
+    query = {"url": permalink, "format": "json"}
+    if max_width is not None:
+        query["maxwidth"] = str(max_width)
+    return absolute("/oembed", query)
 
 
 def feed(path: str, query: Query | None = None) -> str:

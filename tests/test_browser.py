@@ -10,6 +10,7 @@ by Playwright) loads it. Every wait is bounded, so a hang fails in seconds.
 
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -18,9 +19,11 @@ import urllib.request
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pytest
+from oembedpy import consumer, discovery
+from oembedpy.types import Rich
 from playwright.sync_api import (
     Browser,
     ConsoleMessage,
@@ -168,10 +171,87 @@ def phone_html(api: str) -> str:
 </html>"""
 
 
+LAYERS = ("tip-of-the-iceberg", "below-the-surface", "a-bit-deeper", "the-fundamentals")
+LAYOUTS = ("single", "carousel", "wall", "list")
+# A partner's page under a CSP with no inline style: every layout of every layer's quotes.
+STRICT = (
+    "default-src 'none'; script-src {api}; connect-src {api}; frame-src {api}; style-src 'self'"
+)
+
+
+def layouts_html(api: str) -> str:
+    """Every layout of each layer's quotes (no layer has more than 24), framed with the
+    builder's snippet: as wide as the page, a placeholder height that resize.js fits."""
+    frames = "\n".join(
+        f'<h2>{layout}, {layer}</h2>\n<iframe src="{api}/embed/quotes?layer={layer}'
+        f'&layout={layout}&count=24" width="100%" height="150" title="{layout} of {layer}" '
+        'frameborder="0"></iframe>'
+        for layout in LAYOUTS
+        for layer in LAYERS
+    )
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="{STRICT.format(api=api)}">
+<title>Partner page of layouts</title>
+</head>
+<body>
+<h1>Quotes in every layout</h1>
+{frames}
+<script src="{api}/embed/v1/resize.js" async></script>
+</body>
+</html>"""
+
+
+def discovered(api: str, quote_id: str) -> Rich:
+    """What an oEmbed consumer (oembedpy) finds for a quote's permalink, at most 320 px wide."""
+    endpoint, params = discovery.find_from_content(f"{api}/quotes/{quote_id}")
+    params.max_width = 320
+    content = consumer.fetch_content(endpoint, params)
+    assert isinstance(content, Rich)
+    assert content.width <= 320
+    return content
+
+
+def widgets_html(api: str) -> str:
+    """The widget's layouts, the wall far below the fold."""
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="{STRICT.format(api=api)}">
+<title>Partner page of widgets</title>
+</head>
+<body>
+<h1>Widgets</h1>
+<script src="{api}/embed/v1/widget.js" data-layout="list" data-count="3"
+  data-stakeholder-type="patient-advocate" data-not-tag="medicaid" async></script>
+<script src="{api}/embed/v1/widget.js" data-layout="carousel" data-count="4"
+  data-layer="the-fundamentals" data-rotate-seconds="5" async></script>
+{"<p>A long article goes on.</p>" * 150}
+<script src="{api}/embed/v1/widget.js" data-layout="wall" data-count="14"
+  data-not-layer="tip-of-the-iceberg" data-theme-mode="dark" async></script>
+</body>
+</html>"""
+
+
 @pytest.fixture(scope="module")
 def partner_url(api_url: str) -> Iterator[str]:
     """A partner page on a different origin (another port); `/phone.html` is a second one."""
-    bodies = {"/phone.html": phone_html(api_url).encode()}
+    bodies = {
+        "/phone.html": phone_html(api_url).encode(),
+        "/layouts.html": layouts_html(api_url).encode(),
+        "/widgets.html": widgets_html(api_url).encode(),
+        # A consumer's page holding the HTML oEmbed gave it.
+        **{
+            f"/consumer-{quote_id}.html": f"<!DOCTYPE html><html><body>"
+            f"{discovered(api_url, quote_id).html}</body></html>".encode()
+            for quote_id in PHONE_QUOTES
+        },
+    }
     default = partner_html(api_url).encode()
 
     class Handler(BaseHTTPRequestHandler):
@@ -283,7 +363,7 @@ def test_partner_page_shows_the_widget_and_the_card(
     expect(third.locator(".text")).not_to_have_text(before, timeout=TIMEOUT_S * 1000)
     assert third.locator(".text").inner_text() in deeper
     third.get_by_role("button", name="Pause quotes").click()
-    expect(third.get_by_role("button", name="Resume quotes")).to_be_visible()
+    expect(third.get_by_role("button", name="Play quotes")).to_be_visible()
 
     card = page.frame_locator("iframe").locator("blockquote p")
     expect(card).to_have_text(q01["text"])
@@ -457,6 +537,8 @@ def axe_page(request: pytest.FixtureRequest, browser: Browser) -> Iterator[tuple
             "explore-narrowed",
         ),
         ("/quotes/cgt-2026-q07", "permalink"),
+        ("/embed?layout=wall&count=6&not_theme=fda-pathways", "builder"),
+        *((f"/embed/quotes?layout={layout}&count=6", f"embed-{layout}") for layout in LAYOUTS),
     ],
 )
 def test_pages_have_no_serious_accessibility_violation(
@@ -514,3 +596,187 @@ def test_the_explorer_is_used_with_the_keyboard_alone(
         page.keyboard.press("Enter")
     assert "layer=" in page.url
     expect(page.locator("ol.results figure").first).to_be_visible()
+
+
+# --- layouts: every quote in every layout, the widget's lazy wall, the carousel, the builder ---
+
+# Inside a collection's frame: the height of its content, and what is wrong with how it shows.
+COLLECTION_STATE = """() => {
+  const main = document.querySelector("main");
+  const slides = [...document.querySelectorAll(".cards > li")];
+  const clipped = slides.filter(li => li.scrollHeight > li.clientHeight + 1).map(li => li.id);
+  return {
+    needed: main.getBoundingClientRect().height,
+    wide: document.documentElement.scrollWidth,
+    texts: [...document.querySelectorAll("blockquote p")].map(p => p.textContent),
+    clipped: clipped,
+  };
+}"""
+
+
+@pytest.mark.parametrize("width", list(WIDTHS.values()), ids=list(WIDTHS))
+def test_every_quote_fits_every_layout_on_a_partner_page(
+    api_url: str, partner_url: str, browser: Browser, width: int
+) -> None:
+    texts = {quote["text"] for quote in get_json(f"{api_url}/v1/quotes?limit=100")["items"]}
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    context.set_default_timeout(TIMEOUT_S * 1000)
+    context.add_init_script(WATCH_VIOLATIONS)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    try:
+        page.goto(partner_url.replace("/partner.html", "/layouts.html"), wait_until="load")
+        frames = page.locator("iframe")
+        expect(frames).to_have_count(len(LAYOUTS) * len(LAYERS))
+        page.wait_for_function(
+            '() => [...document.getElementsByTagName("iframe")]'
+            '.every(f => f.getAttribute("height") !== "150")'
+        )
+        shown: dict[str, set[str]] = {layout: set() for layout in LAYOUTS}
+        wrong: list[tuple[Any, ...]] = []
+        for index in range(len(LAYOUTS) * len(LAYERS)):
+            layout = LAYOUTS[index // len(LAYERS)]
+            handle = frames.nth(index).element_handle()
+            content = handle.content_frame()
+            assert content is not None
+            state = content.evaluate(COLLECTION_STATE)
+            box = frames.nth(index).bounding_box()
+            assert box is not None
+            shown[layout].update(state["texts"])
+            if abs(box["height"] - state["needed"]) > 2 or state["wide"] > box["width"] + 1:
+                wrong.append((layout, index, box, state["needed"], state["wide"]))
+            if state["clipped"]:
+                wrong.append((layout, index, "clipped", state["clipped"]))
+        assert wrong == []
+        assert {layout: texts - seen for layout, seen in shown.items() if layout != "single"} == {
+            layout: set() for layout in LAYOUTS if layout != "single"
+        }
+        assert len(shown["single"]) == len(LAYERS)
+        assert shown["single"] <= texts
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"layouts-{width}.png"), full_page=True)
+        assert page.evaluate("window.__violations") == []
+        assert errors == []
+    finally:
+        context.close()
+
+
+def test_the_widget_s_layouts_load_cards_below_the_fold_as_they_come_into_view(
+    api_url: str, partner_url: str, browser: Browser
+) -> None:
+    listed = get_json(
+        f"{api_url}/v1/quotes?stakeholder_type=patient-advocate&not_tag=medicaid&limit=3"
+    )["items"]
+    walled = get_json(f"{api_url}/v1/quotes?not_layer=tip-of-the-iceberg&limit=14")["items"]
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    context.set_default_timeout(TIMEOUT_S * 1000)
+    context.add_init_script(WATCH_VIOLATIONS)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    try:
+        page.goto(partner_url.replace("/partner.html", "/widgets.html"), wait_until="load")
+        widgets = page.locator("insights-quote")
+        expect(widgets).to_have_count(3)
+        the_list, carousel, wall = widgets.nth(0), widgets.nth(1), widgets.nth(2)
+        expect(the_list.locator(".item .text")).to_have_text([q["text"] for q in listed])
+        expect(carousel.get_by_role("button", name="Pause quotes")).to_be_visible()
+        # The wall is far below the fold: its first chunk, and no more until it is near.
+        expect(wall.locator(".item")).to_have_count(6)
+        page.wait_for_timeout(300)
+        expect(wall.locator(".item")).to_have_count(6)
+        wall.locator(".item").last.scroll_into_view_if_needed()
+        expect(wall.locator(".item")).to_have_count(12)
+        wall.locator(".item").last.scroll_into_view_if_needed()
+        expect(wall.locator(".item .text")).to_have_text([q["text"] for q in walled])
+        expect(wall.locator(".item cite")).to_have_text([q["attribution"] for q in walled])
+        background = wall.locator(".card").first.evaluate(
+            "el => getComputedStyle(el).backgroundColor"
+        )
+        assert background == "rgb(17, 24, 31)"  # data-theme-mode="dark"
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "widgets-390.png"), full_page=True)
+        assert page.evaluate("window.__violations") == []
+        assert errors == []
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("motion", ["no-preference", "reduce"])
+def test_the_carousel_rotates_pauses_and_stays_still_for_reduced_motion(
+    api_url: str, browser: Browser, motion: Literal["no-preference", "reduce"]
+) -> None:
+    context = browser.new_context(viewport={"width": 600, "height": 600}, reduced_motion=motion)
+    context.set_default_timeout(TIMEOUT_S * 1000)
+    page = context.new_page()
+    try:
+        page.goto(
+            f"{api_url}/embed/quotes?layout=carousel&layer=the-fundamentals&count=4"
+            "&rotate_seconds=5",
+            wait_until="load",
+        )
+        position = page.locator("#position")
+        expect(position).to_have_text("1 of 4")
+        if motion == "reduce":
+            expect(page.get_by_role("button", name="Play quotes")).to_be_visible()
+            page.wait_for_timeout(5_600)
+            expect(position).to_have_text("1 of 4")  # still, until the reader asks
+            page.get_by_role("button", name="Next").click()
+            expect(position).to_have_text("2 of 4")
+        else:
+            expect(position).to_have_text("2 of 4", timeout=8_000)
+            page.get_by_role("button", name="Pause quotes").click()
+            expect(page.get_by_role("button", name="Play quotes")).to_be_visible()
+            page.wait_for_timeout(5_600)
+            expect(position).to_have_text("2 of 4")
+    finally:
+        context.close()
+
+
+def test_the_builder_refreshes_its_preview_without_a_reload(api_url: str, browser: Browser) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(TIMEOUT_S * 1000)
+    context.add_init_script(WATCH_VIOLATIONS)
+    page = context.new_page()
+    try:
+        page.goto(f"{api_url}/embed?layout=wall&count=4", wait_until="load")
+        page.evaluate("window.__same_document = true")
+        page.locator("#f-layout").select_option("list")
+        page.locator("#f-theme").select_option("fda-pathways")
+        expect(page.locator(".preview iframe")).to_have_attribute(
+            "src", re.compile(r"theme=fda-pathways.*layout=list")
+        )
+        expect(page).to_have_url(re.compile(r"layout=list"))
+        assert page.evaluate("window.__same_document") is True  # no reload
+        snippet = page.locator("#snippets textarea").first.input_value()
+        assert "theme=fda-pathways" in snippet
+        assert "resize.js" in snippet
+        frame = page.frame_locator(".preview iframe")
+        expect(frame.locator("cite").first).to_be_visible()
+        assert page.evaluate("window.__violations") == []
+    finally:
+        context.close()
+
+
+def test_an_oembed_consumer_discovers_a_card_that_fits_at_320_px(
+    api_url: str, partner_url: str, browser: Browser
+) -> None:
+    context = browser.new_context()
+    context.set_default_timeout(TIMEOUT_S * 1000)
+    page = context.new_page()
+    try:
+        for quote_id in PHONE_QUOTES:
+            content = discovered(api_url, quote_id)
+            page.set_viewport_size({"width": content.width, "height": content.height})
+            page.goto(partner_url.replace("/partner.html", f"/consumer-{quote_id}.html"))
+            card = page.frame_locator("iframe")
+            expect(card.locator("cite")).to_be_visible()
+            inner = page.locator("iframe").element_handle().content_frame()
+            assert inner is not None
+            assert inner.evaluate(NEEDED_HEIGHT) <= content.height + 1, quote_id
+            assert inner.evaluate("document.documentElement.scrollWidth") <= content.width
+    finally:
+        context.close()

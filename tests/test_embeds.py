@@ -115,9 +115,9 @@ def test_widget_is_cacheable_javascript(client: TestClient) -> None:
         'attachShadow({ mode: "open" })',
         "textContent",
         'rel = "noopener"',
-        "stakeholderType",
-        "themeMode",
-        "rotateSeconds",
+        '"stakeholder-type"',
+        '"data-theme-mode"',
+        '"data-rotate-seconds"',
         "encodeURIComponent",
     ],
 )

@@ -15,6 +15,13 @@ PAGE_POLICY = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
     f"base-uri 'none'; form-action 'self'; {FRAMING_DENIED}"
 )
+# The snippet builder: its own script, which fetches the builder's page again, and the preview
+# framed from our own origin.
+BUILDER_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; "
+    f"frame-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'self'; "
+    f"{FRAMING_DENIED}"
+)
 # Swagger UI: its bundle and stylesheet from /static/docs, one inline init script, the schema
 # fetched from /openapi.json.
 DOCS_POLICY = (
@@ -79,6 +86,8 @@ class SecurityHeadersMiddleware:
         """The policy for a response that may not be framed."""
         if path == "/docs":
             return DOCS_POLICY
+        if path == "/embed":
+            return BUILDER_POLICY
         if HTML_PAGE_PATH.fullmatch(path) or headers.get("content-type", "").startswith(
             "text/html"
         ):

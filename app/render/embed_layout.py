@@ -155,3 +155,25 @@ def _excerpt_length(quote: schemas.Quote, width: int, cap: int, metrics: Metrics
             break
         best = end
     return best
+
+
+# The collection's grid: cards at least WALL_COLUMN wide, GAP apart; the carousel's controls.
+WALL_COLUMN, GAP, CONTROLS = 256, 12, 40
+
+
+def collection_height(quotes: list[schemas.Quote], layout: str, width: int) -> int:
+    """The height a wall, list or carousel of `quotes` needs at `width`: a starting `height`
+    for the snippet's iframe, which resize.js then fits exactly (each card is sized as the
+    single card, Cite box included, so the estimate leaves room)."""
+    if not quotes:
+        return 80
+    if layout == "single":
+        return card_layout(quotes[0], max_width=width).height
+    if layout == "carousel":
+        controls = CONTROLS if len(quotes) > 1 else 0
+        return max(_card_height(quote, width) for quote in quotes) + controls
+    columns = max(1, (width + GAP) // (WALL_COLUMN + GAP)) if layout == "wall" else 1
+    column = (width - GAP * (columns - 1)) // columns
+    rows = [quotes[i : i + columns] for i in range(0, len(quotes), columns)]
+    heights = [max(_card_height(quote, column) for quote in row) for row in rows]
+    return sum(heights) + GAP * (len(rows) - 1)

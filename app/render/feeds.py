@@ -212,15 +212,7 @@ def feed_item(quote: schemas.Quote, report: schemas.Report, feed_format: FeedFor
 
 def canonical_query(filters: QuoteFilters) -> str:
     """The filters as a query string: fields in a fixed order, ids sorted and deduplicated."""
-    pairs: list[tuple[str, object]] = [
-        (name, value)
-        for name, values in filters.id_filters().items()
-        for value in sorted(set(values))
-    ]
-    pairs.extend(filters.lengths().items())
-    if filters.q is not None:
-        pairs.append(("q", filters.q))
-    return urlencode(pairs)
+    return urlencode(filters.query_pairs())
 
 
 def feed_title(filters: QuoteFilters) -> str:

@@ -12,9 +12,10 @@ from app import urls
 from app.config import get_settings
 from app.deps import ObjectId, SessionDep, api_router, found
 from app.errors import NON_JSON_PROBLEMS, NotFound, UnsupportedFormat, openapi_problems
-from app.params import MAX_QUOTE_LENGTH
+from app.params import MAX_QUOTE_LENGTH, EmbedCollectionParams
 from app.queries import catalogue
 from app.queries import quotes as quote_queries
+from app.render import embed_builder
 from app.render.citation import page_citation
 from app.render.embed_layout import card_layout
 from app.render.embed_layout import excerpt as excerpt_of
@@ -29,6 +30,7 @@ SCRIPTS = {
     for path in sorted((Path(__file__).resolve().parent.parent / "static" / "embed").glob("*.js"))
 }
 IMMUTABLE = "public, max-age=31536000, immutable"
+WIDGET_INTEGRITY = embed_builder.integrity(SCRIPTS["widget.js"])
 
 
 LayoutQuery = Annotated[
@@ -102,6 +104,32 @@ def embed_quote(
         frame_script=urls.embed_script("frame.js"),
     )
     return HTMLResponse(card)
+
+
+@router.get(
+    "/embed/quotes",
+    summary="Several quotes as an embeddable wall, list or carousel",
+    response_class=HTMLResponse,
+    responses=NON_JSON_PROBLEMS,
+)
+def embed_quotes(
+    session: SessionDep, params: Annotated[EmbedCollectionParams, Query()]
+) -> HTMLResponse:
+    """The first `count` quotes meeting the quote list's filters (exclusions included), as a
+    self-contained page to show in an `<iframe>`: a `wall`, a `list`, a `carousel` or a
+    `single` card. It tells the framing page the height it needs (see `/embed/v1/resize.js`)."""
+    count = 1 if params.layout == "single" else params.count
+    quotes = quote_queries.first_quotes(session, params, count)
+    page = render_template(
+        "embed_quotes.html",
+        quotes=quotes,
+        layout=params.layout,
+        mode=params.mode,
+        rotate_seconds=params.rotate_seconds,
+        title="Quotes from the Insights API",
+        collection_script=urls.embed_script("collection.js"),
+    )
+    return HTMLResponse(page)
 
 
 @router.get(

@@ -22,14 +22,21 @@ from app.config import get_settings
 from app.deps import ObjectId, SessionDep, api_router, found
 from app.errors import NON_JSON_PROBLEMS
 from app.http.negotiation import page_format
-from app.params import Dimension, ExploreParams, PageParams, QuoteListParams, decode_cursor
+from app.params import (
+    Dimension,
+    EmbedBuilderParams,
+    ExploreParams,
+    PageParams,
+    QuoteListParams,
+    decode_cursor,
+)
 from app.queries import catalogue
 from app.queries import quotes as quote_queries
 from app.queries.context import quote_context
 from app.queries.dimensions import crosstab, dimension_values
 from app.queries.highlights import highlighted
 from app.queries.quote_pages import read_quote_page
-from app.render import explorer, share
+from app.render import embed_builder, explorer, share
 from app.render.citation import page_citation
 from app.render.embed_layout import card_layout
 from app.render.html import (
@@ -41,12 +48,15 @@ from app.render.html import (
     render_template,
 )
 from app.routes import llms
+from app.routes.embeds import WIDGET_INTEGRITY
 from app.routes.share import ShareKind, card_of
 
 router = api_router(
     tags=["pages"], default_response_class=HTMLResponse, responses=NON_JSON_PROBLEMS
 )
 ALL_QUOTES = "All quotes"
+# The pages that answer HTML alone (the others answer Markdown too).
+HTML_ONLY = ("explore.html", "embed_builder.html")
 # Paragraphs of the report a permalink shows before and after its quote.
 PERMALINK_CONTEXT_PARAGRAPHS = 2
 PageQuery = Annotated[PageParams, Query()]
@@ -112,6 +122,44 @@ def explore_page(session: SessionDep, params: Annotated[ExploreParams, Query()])
         search_kept=explorer.kept_pairs(params, "q"),
         axes_kept=explorer.kept_pairs(params, "rows", "cols"),
         sort_kept=explorer.kept_pairs(params, "sort"),
+    )
+
+
+# The snippet builder's choosers: the filters a partner picks from lists (the rest stay as given).
+CHOSEN = ("report", "layer", "theme", "stakeholder_type", "tag")
+LEFT_OUT = ("theme", "stakeholder_type", "tag")
+TYPED = ("q", "min_length", "max_length")
+
+
+@router.get("/embed", response_class=HTMLResponse, summary="The snippet builder")
+def embed_builder_page(
+    session: SessionDep, params: Annotated[EmbedBuilderParams, Query()]
+) -> Response:
+    """Choose quotes (a report, filters, or one quote), a layout, colours and a width; see the
+    embed, and copy it as an iframe, a widget script tag, or a permalink for oEmbed (HTML: a
+    GET form, which its script only spares a reload)."""
+    if params.quote is not None:
+        quotes = [found(quote_queries.read_quote(session, params.quote), "quote", params.quote)]
+    else:
+        count = 1 if params.layout == "single" else params.count
+        quotes = quote_queries.first_quotes(session, params, count)
+    kept = [
+        (name, value)
+        for name, value in params.query_pairs()
+        if name not in CHOSEN + TYPED and name.removeprefix("not_") not in LEFT_OUT
+    ]
+    return _page(
+        "embed_builder.html",
+        canonical=urls.embed_builder(),
+        credit=_insights_report(session).credit,
+        params=params,
+        choices={name: dimension_values(session, Dimension(name)) for name in CHOSEN},
+        chosen=CHOSEN,
+        left_out=LEFT_OUT,
+        kept=kept,
+        snippets=embed_builder.snippets(params, quotes, WIDGET_INTEGRITY),
+        builder_script=urls.embed_script("builder.js"),
+        resize_script=urls.embed_script("resize.js"),
     )
 
 
@@ -255,8 +303,7 @@ def _page(
     feeds = (feeds or []) + feed_links(ALL_QUOTES)
     pager = pager or {"first": None, "next": None}
     page = HTMLResponse(render_template(template, feeds=feeds, pager=pager, **context))
-    # The explorer answers HTML alone; the other pages answer Markdown too.
-    return _vary(page) if template != "explore.html" else page
+    return _vary(page) if template not in HTML_ONLY else page
 
 
 def _share(session: Session, kind: ShareKind, object_id: str) -> share.ShareMeta:

@@ -30,6 +30,13 @@
     new ResizeObserver(tell).observe(document.body);
   }
   document.addEventListener("toggle", tell, true);
+  // resize.js, come after the first telling, asks again.
+  window.addEventListener("message", function (event) {
+    if (event.source === window.parent && event.data && event.data.type === "insights-embed-ask") {
+      last = 0;
+      tell();
+    }
+  });
   window.addEventListener("load", tell);
   tell();
 })();

@@ -5,7 +5,8 @@
  *   <script src="https://API/embed/v1/resize.js" async></script>
  *
  * Only messages from the API's own origin (this script's), and from one of the page's frames,
- * are heard; the height is set as the frame's `height` attribute, which no CSP governs.
+ * are heard; the height is set as the frame's `height` attribute, which no CSP governs. A frame
+ * that told its height before this script came is asked again.
  */
 (function () {
   "use strict";
@@ -31,4 +32,10 @@
       }
     }
   });
+  var frames = document.getElementsByTagName("iframe");
+  for (var i = 0; i < frames.length; i += 1) {
+    if (frames[i].contentWindow) {
+      frames[i].contentWindow.postMessage({ type: "insights-embed-ask" }, ORIGIN);
+    }
+  }
 })();

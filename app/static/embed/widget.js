@@ -1,13 +1,18 @@
 /*
- * Insights API quote widget: one script tag renders a quote (or a rotating set) on any page.
+ * Insights API quote widget: one script tag renders quotes on any page.
  *
- *   <script src="https://API/embed/widget.js" data-stakeholder-type="patient-advocate"
- *           data-theme-mode="auto" data-rotate-seconds="12" async></script>
+ *   <script src="https://API/embed/v1/widget.js" data-stakeholder-type="patient-advocate"
+ *           data-layout="wall" data-count="6" data-theme-mode="auto" async></script>
  *
- * data-quote (one id), or the filters of /v1/quotes: data-stakeholder-type, data-layer,
- * data-theme, data-tag (ids; several separated by spaces or commas). data-theme-mode: light,
- * dark or auto (the reader's preference). data-rotate-seconds: 5 to 3600 to rotate through the
- * matching quotes; absent or 0 shows one chosen at random.
+ * data-quote (one id), or the filters of /v1/quotes as data- attributes: data-report,
+ * data-layer, data-theme, data-stakeholder-type, data-organisation-type, data-interview,
+ * data-tag and each one's data-not-... exclusion (ids; several separated by spaces or commas),
+ * data-q, data-min-length, data-max-length. data-layout: single (the default: one quote chosen
+ * at random, rotating every data-rotate-seconds, 5 to 3600, if given), carousel (data-count
+ * quotes in report order, one at a time, every data-rotate-seconds or 8, with a pause control;
+ * still for readers who prefer reduced motion), wall (a responsive grid) or list; data-count: 1
+ * to 24 (default 6). A wall's or list's cards below the fold are fetched as they come into
+ * view. data-theme-mode: light, dark or auto (the reader's preference).
  *
  * The card lives in its own shadow root, so the page's CSS cannot reach in and ours cannot leak
  * out; its styles are a constructed stylesheet where the browser has them (a page's CSP does not
@@ -30,13 +35,17 @@
     fit.async = true;
     (document.head || document.documentElement).appendChild(fit);
   }
-  var FILTERS = [
-    ["stakeholderType", "stakeholder_type"],
-    ["layer", "layer"],
-    ["theme", "theme"],
-    ["tag", "tag"],
+  // The quote list's filters: ids (several to an attribute), then those taking one value.
+  var DIMENSIONS = [
+    "report", "layer", "theme", "stakeholder-type", "organisation-type", "interview", "tag",
   ];
+  var FILTERS = DIMENSIONS.concat(DIMENSIONS.map(function (name) { return "not-" + name; }));
+  var SINGLE_VALUED = ["q", "min-length", "max-length"];
   var MODES = ["light", "dark", "auto"];
+  var LAYOUTS = ["single", "carousel", "wall", "list"];
+  var MAX_COUNT = 24;
+  // A wall's or list's cards come this many at a time, the next as the last comes near view.
+  var CHUNK = 6;
   // The formats the "Cite" details link to, by label (the text shown is APA's).
   var CITATION_FORMATS = [
     ["Chicago", "chicago-author-date"],
@@ -48,6 +57,13 @@
   var CSS = [
     ":host { all: initial; display: block; margin: 1em 0; max-width: 40rem; contain: content; }",
     ":host([hidden]) { display: none; }",
+    ":host([data-layout='wall']) { max-width: none; }",
+    ".cards { all: initial; display: grid; gap: 0.75em; margin: 0; padding: 0; }",
+    ":host([data-layout='wall']) .cards {",
+    "  grid-template-columns: repeat(auto-fill, minmax(min(100%, 16em), 1fr)); }",
+    ".item { display: block; margin: 0; padding: 0; }",
+    ".item > .card { height: 100%; box-sizing: border-box; }",
+    ".more { height: 1px; }",
     ".card {",
     "  all: initial;",
     "  --ink: #1b2733; --muted: #4a5866; --paper: #ffffff; --line: #d5dee6;",
@@ -112,18 +128,37 @@
     root.appendChild(el("style", "", CSS));
   }
 
-  function requestUrl(data) {
-    if (data.quote) {
-      return ORIGIN + "/v1/quotes/" + encodeURIComponent(data.quote.trim());
+  function requestUrl(limit, cursor) {
+    var quote = script.getAttribute("data-quote");
+    if (quote) {
+      return ORIGIN + "/v1/quotes/" + encodeURIComponent(quote.trim());
     }
     var params = new URLSearchParams();
-    FILTERS.forEach(function (pair) {
-      words(data[pair[0]]).forEach(function (value) {
-        params.append(pair[1], value);
+    FILTERS.forEach(function (name) {
+      words(script.getAttribute("data-" + name)).forEach(function (value) {
+        params.append(name.replace(/-/g, "_"), value);
       });
     });
-    params.set("limit", "100");
+    SINGLE_VALUED.forEach(function (name) {
+      var value = (script.getAttribute("data-" + name) || "").trim();
+      if (value) params.set(name.replace(/-/g, "_"), value);
+    });
+    params.set("limit", String(limit));
+    if (cursor) params.set("cursor", cursor);
     return ORIGIN + "/v1/quotes?" + params.toString();
+  }
+
+  function load(url) {
+    return fetch(url, { credentials: "omit", headers: { Accept: "application/json" } })
+      .then(function (response) {
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        return response.json();
+      });
+  }
+
+  function count(value) {
+    var n = parseInt(value, 10);
+    return isFinite(n) && n > 0 ? Math.min(n, MAX_COUNT) : CHUNK;
   }
 
   function shuffle(items) {
@@ -230,10 +265,12 @@
   function rotate(parts, quotes, seconds) {
     var index = 0;
     var timer = null;
-    var button = el("button", "", "Pause quotes");
+    // A reader who prefers reduced motion gets the control, and no motion until they ask.
+    var still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    var button = el("button", "", still ? "Play quotes" : "Pause quotes");
     button.type = "button";
     parts.meta.appendChild(button);
-    parts.card.setAttribute("aria-live", "off");
+    parts.card.setAttribute("aria-live", still ? "polite" : "off");
 
     function start() {
       timer = window.setInterval(function () {
@@ -249,40 +286,95 @@
       } else {
         start();
       }
-      button.textContent = paused ? "Resume quotes" : "Pause quotes";
+      button.textContent = paused ? "Play quotes" : "Pause quotes";
       parts.card.setAttribute("aria-live", paused ? "polite" : "off");
     });
-    start();
+    if (!still) start();
+  }
+
+  // A wall or a list: a chunk of cards, and the next chunk when the last card nears the view.
+  function grid(root, wanted) {
+    var list = el("ul", "cards");
+    list.setAttribute("role", "list");
+    root.appendChild(list);
+    var shown = 0;
+
+    function more(cursor) {
+      return load(requestUrl(Math.min(CHUNK, wanted - shown), cursor)).then(function (body) {
+        body.items.forEach(function (quote) {
+          var item = el("li");
+          item.className = "item";
+          list.appendChild(item);
+          show(build(item), quote);
+          shown += 1;
+        });
+        if (!shown) throw new Error("none");
+        if (shown < wanted && body.next_cursor) watch(body.next_cursor);
+      });
+    }
+    function watch(cursor) {
+      var sentinel = el("li", "more");
+      sentinel.setAttribute("aria-hidden", "true");
+      list.appendChild(sentinel);
+      if (!("IntersectionObserver" in window)) {
+        list.removeChild(sentinel);
+        more(cursor);
+        return;
+      }
+      var observer = new IntersectionObserver(function (entries) {
+        if (!entries.some(function (entry) { return entry.isIntersecting; })) return;
+        observer.disconnect();
+        list.removeChild(sentinel);
+        more(cursor).catch(warn);
+      }, { rootMargin: "200px" });
+      observer.observe(sentinel);
+    }
+    return more(null);
+  }
+
+  function warn(error) {
+    if (window.console) window.console.warn("Insights API widget:", error);
   }
 
   function render() {
-    var data = script.dataset;
+    var layout = script.getAttribute("data-layout");
+    layout = LAYOUTS.indexOf(layout) >= 0 ? layout : "single";
+    var mode = script.getAttribute("data-theme-mode");
     var host = document.createElement("insights-quote");
-    var mode = MODES.indexOf(data.themeMode) >= 0 ? data.themeMode : "auto";
-    host.setAttribute("data-mode", mode);
+    host.setAttribute("data-mode", MODES.indexOf(mode) >= 0 ? mode : "auto");
+    host.setAttribute("data-layout", layout);
     script.parentNode.insertBefore(host, script.nextSibling);
     var root = host.attachShadow({ mode: "open" });
     addStyles(root);
-    var parts = build(root);
+    var wanted = count(script.getAttribute("data-count"));
+    var one = Boolean(script.getAttribute("data-quote"));
 
-    fetch(requestUrl(data), { credentials: "omit", headers: { Accept: "application/json" } })
-      .then(function (response) {
-        if (!response.ok) throw new Error("HTTP " + response.status);
-        return response.json();
-      })
+    if ((layout === "wall" || layout === "list") && !one) {
+      grid(root, wanted).catch(function (error) {
+        var parts = build(root);
+        fail(parts, error.message === "none"
+          ? "No quote matches these filters." : "The quotes could not be loaded.");
+        warn(error);
+      });
+      return;
+    }
+    var parts = build(root);
+    var carousel = layout === "carousel";
+    load(requestUrl(carousel ? wanted : 100))
       .then(function (body) {
-        var quotes = data.quote ? [body] : shuffle(body.items.slice());
+        var quotes = one ? [body] : carousel ? body.items.slice() : shuffle(body.items.slice());
         if (!quotes.length) {
           fail(parts, "No quote matches these filters.");
           return;
         }
         show(parts, quotes[0]);
-        var seconds = rotateSeconds(data.rotateSeconds);
+        var asked = rotateSeconds(script.getAttribute("data-rotate-seconds"));
+        var seconds = carousel ? asked || 8 : asked;
         if (seconds && quotes.length > 1) rotate(parts, quotes, seconds);
       })
       .catch(function (error) {
         fail(parts, "The quote could not be loaded.");
-        if (window.console) window.console.warn("Insights API widget:", error);
+        warn(error);
       });
   }
 
