@@ -17,6 +17,7 @@ import threading
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Literal
@@ -179,6 +180,22 @@ STRICT = (
 )
 
 
+def strict_page(api: str, title: str, body: str) -> str:
+    """A partner's phone-ready page under STRICT, holding `body`."""
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="{STRICT.format(api=api)}">
+<title>{title}</title>
+</head>
+<body>
+{body}
+</body>
+</html>"""
+
+
 def layouts_html(api: str) -> str:
     """Every layout of each layer's quotes (no layer has more than 24), framed with the
     builder's snippet: as wide as the page, a placeholder height that resize.js fits."""
@@ -189,20 +206,12 @@ def layouts_html(api: str) -> str:
         for layout in LAYOUTS
         for layer in LAYERS
     )
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="{STRICT.format(api=api)}">
-<title>Partner page of layouts</title>
-</head>
-<body>
-<h1>Quotes in every layout</h1>
-{frames}
-<script src="{api}/embed/v1/resize.js" async></script>
-</body>
-</html>"""
+    return strict_page(
+        api,
+        "Partner page of layouts",
+        f"<h1>Quotes in every layout</h1>\n{frames}\n"
+        f'<script src="{api}/embed/v1/resize.js" async></script>',
+    )
 
 
 def discovered(api: str, quote_id: str) -> Rich:
@@ -217,16 +226,7 @@ def discovered(api: str, quote_id: str) -> Rich:
 
 def widgets_html(api: str) -> str:
     """The widget's layouts, the wall far below the fold."""
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="{STRICT.format(api=api)}">
-<title>Partner page of widgets</title>
-</head>
-<body>
-<h1>Widgets</h1>
+    body = f"""<h1>Widgets</h1>
 <script src="{api}/embed/v1/widget.js" data-layout="list" data-count="3"
   data-stakeholder-type="patient-advocate" data-not-tag="medicaid" async></script>
 <script src="{api}/embed/v1/widget.js" data-layout="carousel" data-count="4"
@@ -234,8 +234,8 @@ def widgets_html(api: str) -> str:
 {"<p>A long article goes on.</p>" * 150}
 <script src="{api}/embed/v1/widget.js" data-layout="wall" data-count="14"
   data-not-layer="tip-of-the-iceberg" data-theme-mode="dark" async></script>
-</body>
-</html>"""
+"""
+    return strict_page(api, "Partner page of widgets", body)
 
 
 @pytest.fixture(scope="module")
@@ -291,7 +291,15 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture(scope="module")
 def browser_page(browser: Browser) -> Iterator[tuple[Page, list[str]]]:
     """A fresh headless Chromium page, and the console errors and page errors it collects."""
-    context = browser.new_context(viewport={"width": 900, "height": 1200})
+    with watched_page(browser, 900, 1200) as watched:
+        yield watched
+
+
+@contextmanager
+def watched_page(browser: Browser, width: int, height: int) -> Iterator[tuple[Page, list[str]]]:
+    """A page of a fresh context at `width` × `height` that reports CSP violations, and the
+    console errors, page errors and HTTP errors it collects."""
+    context = browser.new_context(viewport={"width": width, "height": height})
     context.set_default_timeout(TIMEOUT_S * 1000)
     context.set_default_navigation_timeout(TIMEOUT_S * 1000)
     context.add_init_script(WATCH_VIOLATIONS)
@@ -462,15 +470,7 @@ def test_every_card_fits_the_size_oembed_reports(
 
 
 def test_fluid_frames_fit_their_cards_on_a_phone(partner_url: str, browser: Browser) -> None:
-    context = browser.new_context(viewport={"width": 390, "height": 844})
-    context.set_default_timeout(TIMEOUT_S * 1000)
-    context.add_init_script(WATCH_VIOLATIONS)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on(
-        "console", lambda message: errors.append(message.text) if message.type == "error" else None
-    )
-    try:
+    with watched_page(browser, 390, 844) as (page, errors):
         page.goto(partner_url.replace("/partner.html", "/phone.html"), wait_until="load")
         frames = page.locator("iframe")
         expect(frames).to_have_count(len(PHONE_QUOTES))
@@ -496,8 +496,6 @@ def test_fluid_frames_fit_their_cards_on_a_phone(partner_url: str, browser: Brow
         page.screenshot(path=str(ARTIFACTS / "partner-phone.png"), full_page=True)
         assert page.evaluate("window.__violations") == []
         assert errors == []
-    finally:
-        context.close()
 
 
 # --- accessibility: axe-core at a desktop and a phone width -----------------------------------
@@ -619,13 +617,7 @@ def test_every_quote_fits_every_layout_on_a_partner_page(
     api_url: str, partner_url: str, browser: Browser, width: int
 ) -> None:
     texts = {quote["text"] for quote in get_json(f"{api_url}/v1/quotes?limit=100")["items"]}
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    context.set_default_timeout(TIMEOUT_S * 1000)
-    context.add_init_script(WATCH_VIOLATIONS)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    try:
+    with watched_page(browser, width, 900) as (page, errors):
         page.goto(partner_url.replace("/partner.html", "/layouts.html"), wait_until="load")
         frames = page.locator("iframe")
         expect(frames).to_have_count(len(LAYOUTS) * len(LAYERS))
@@ -659,8 +651,6 @@ def test_every_quote_fits_every_layout_on_a_partner_page(
         page.screenshot(path=str(ARTIFACTS / f"layouts-{width}.png"), full_page=True)
         assert page.evaluate("window.__violations") == []
         assert errors == []
-    finally:
-        context.close()
 
 
 def test_the_widget_s_layouts_load_cards_below_the_fold_as_they_come_into_view(
@@ -670,13 +660,7 @@ def test_the_widget_s_layouts_load_cards_below_the_fold_as_they_come_into_view(
         f"{api_url}/v1/quotes?stakeholder_type=patient-advocate&not_tag=medicaid&limit=3"
     )["items"]
     walled = get_json(f"{api_url}/v1/quotes?not_layer=tip-of-the-iceberg&limit=14")["items"]
-    context = browser.new_context(viewport={"width": 390, "height": 844})
-    context.set_default_timeout(TIMEOUT_S * 1000)
-    context.add_init_script(WATCH_VIOLATIONS)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    try:
+    with watched_page(browser, 390, 844) as (page, errors):
         page.goto(partner_url.replace("/partner.html", "/widgets.html"), wait_until="load")
         widgets = page.locator("insights-quote")
         expect(widgets).to_have_count(3)
@@ -701,8 +685,6 @@ def test_the_widget_s_layouts_load_cards_below_the_fold_as_they_come_into_view(
         page.screenshot(path=str(ARTIFACTS / "widgets-390.png"), full_page=True)
         assert page.evaluate("window.__violations") == []
         assert errors == []
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("motion", ["no-preference", "reduce"])
@@ -737,11 +719,7 @@ def test_the_carousel_rotates_pauses_and_stays_still_for_reduced_motion(
 
 
 def test_the_builder_refreshes_its_preview_without_a_reload(api_url: str, browser: Browser) -> None:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(TIMEOUT_S * 1000)
-    context.add_init_script(WATCH_VIOLATIONS)
-    page = context.new_page()
-    try:
+    with watched_page(browser, 1280, 900) as (page, problems):
         page.goto(f"{api_url}/embed?layout=wall&count=4", wait_until="load")
         page.evaluate("window.__same_document = true")
         page.locator("#f-layout").select_option("list")
@@ -757,8 +735,7 @@ def test_the_builder_refreshes_its_preview_without_a_reload(api_url: str, browse
         frame = page.frame_locator(".preview iframe")
         expect(frame.locator("cite").first).to_be_visible()
         assert page.evaluate("window.__violations") == []
-    finally:
-        context.close()
+        assert problems == []
 
 
 def test_an_oembed_consumer_discovers_a_card_that_fits_at_320_px(

@@ -10,7 +10,7 @@ from markupsafe import Markup
 from app import schemas, urls
 from app.params import EmbedBuilderParams, EmbedCollectionParams
 from app.render.embed_layout import card_layout, collection_height
-from app.render.html import embed_iframe
+from app.render.html import embed_iframe, iframe
 
 # The defaults a URL leaves out (the layout and count always show: a snippet says what it is).
 _DEFAULTS = {name: field.default for name, field in EmbedCollectionParams.model_fields.items()}
@@ -75,18 +75,11 @@ def snippets(
 
 
 def _collection_iframe(params: EmbedBuilderParams, quotes: list[schemas.Quote]) -> str:
-    height = collection_height(quotes, params.layout, params.width)
-    return str(
-        Markup(
-            '<iframe src="{src}" width="{width}" height="{height}" title="{title}" '
-            'frameborder="0" loading="lazy" '
-            'referrerpolicy="strict-origin-when-cross-origin"></iframe>'
-        ).format(
-            src=urls.embed_quotes(collection_query(params)),
-            width=params.width,
-            height=height,
-            title=f"Quotes from the Insights API ({params.layout})",
-        )
+    return iframe(
+        urls.embed_quotes(collection_query(params)),
+        width=params.width,
+        height=collection_height(quotes, params.layout, params.width),
+        title=f"Quotes from the Insights API ({params.layout})",
     )
 
 

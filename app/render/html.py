@@ -143,15 +143,20 @@ def embed_iframe(quote: schemas.Quote, layout: CardLayout, *, fluid: bool = Fals
         query["layout"] = "tiny" if layout.tiny else "compact"
     if layout.excerpt is not None:
         query["excerpt"] = str(layout.excerpt)
+    return iframe(
+        urls.embed(quote.id, query),
+        width="100%" if fluid else layout.width,
+        height=layout.height,
+        title=f"Quote: {quote.attribution} on {quote.theme.title}",
+    )
+
+
+def iframe(src: str, *, width: int | str, height: int, title: str) -> str:
+    """The `<iframe>` of one of our embeds, every attribute escaped and no inline style."""
     return str(
         Markup(
             '<iframe src="{src}" width="{width}" height="{height}" title="{title}" '
             'frameborder="0" loading="lazy" '
             'referrerpolicy="strict-origin-when-cross-origin"></iframe>'
-        ).format(
-            src=urls.embed(quote.id, query),
-            width="100%" if fluid else layout.width,
-            height=layout.height,
-            title=f"Quote: {quote.attribution} on {quote.theme.title}",
-        )
+        ).format(src=src, width=width, height=height, title=title)
     )
