@@ -56,7 +56,7 @@ def record_changes(
 ) -> None:
     """Write the change set of a load that took the data from `previous` to `version`."""
     objects = object_changes(diffs)
-    bulk = {n: len(diffs[n].added) for n in OBJECT_TYPES if diffs[n].bulk and diffs[n].added}
+    bulk = {n: diffs[n].added_count for n in OBJECT_TYPES if diffs[n].bulk and diffs[n].added_count}
     sizes = {name: bulk.get(name) or len(objects[name]) for name in OBJECT_TYPES}
     total = sum(sizes.values())
     if total == 0:

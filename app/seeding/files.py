@@ -75,8 +75,9 @@ def read_document(path: Path, label: str) -> Any:
         raise SeedError([SeedProblem(label, f"invalid YAML{at}: {reason}")]) from exc
 
 
-def read_all(seeds_dir: Path) -> dict[str, SeedFile]:
-    """Read the seed tree: the shared files at its top, then every `reports/<id>/` folder.
+def read_all(seeds_dir: Path, *, without: str | None = None) -> dict[str, SeedFile]:
+    """Read the seed tree: the shared files at its top, then every `reports/<id>/` folder
+    (all but the kind `without`, left empty for a streamed load to read report by report).
 
     The problems of all files are collected before failing. A report folder's records belong
     to the report the folder is named after: one that names another report is a mistake.
@@ -87,6 +88,8 @@ def read_all(seeds_dir: Path) -> dict[str, SeedFile]:
 
     def read(key: str, folder: Path, label: str, report: str | None) -> None:
         spec = SPECS[key]
+        if key == without:
+            return
         try:
             found = read_seed_file(folder, spec, label, report)
         except SeedError as exc:

@@ -34,9 +34,17 @@ def section_id(report_id: str, numeral: str) -> str:
 @dataclass(frozen=True)
 class TableDiff:
     """How a load changed one table: the rows it added and removed, and each row it changed
-    with the columns that differ. `bulk`: the table was empty, so `added` is every row."""
+    with the columns that differ. `bulk`: the table was empty, so everything it now holds is
+    added: `added`, or, for a table a first load streamed in without keeping its rows, just
+    `streamed`, their number."""
 
     added: list[Row] = field(default_factory=list)
     removed: list[Row] = field(default_factory=list)
     changed: list[tuple[Row, list[str]]] = field(default_factory=list)
     bulk: bool = False
+    streamed: int = 0
+
+    @property
+    def added_count(self) -> int:
+        """How many rows were added."""
+        return self.streamed or len(self.added)

@@ -24,27 +24,59 @@ DERIVED_COLUMNS = {
 
 
 def data_version(rows: dict[str, list[Row]]) -> str:
-    """A content hash of everything loaded: it changes exactly when the content does.
-
-    Rows are hashed table by table in primary-key order, one canonical JSON line each, so the
-    hash does not depend on file order and a million rows never become one string.
-    """
-    digest = hashlib.sha256()
+    """A content hash of everything loaded: it changes exactly when the content does."""
+    version = VersionHash()
     for table in TABLE_ORDER:
-        keys = [column.name for column in metadata.tables[table].primary_key.columns]
-        digest.update(f"#{table}\n".encode())
-        ordered = sorted(rows[table], key=itemgetter(*keys))
+        version.update(table, hash_order(table, rows[table]))
+    return version.hexdigest()
+
+
+def hash_order(table: str, rows: list[Row]) -> list[Row]:
+    """A table's rows in the order they are hashed: quotes in report order (`seq`, itself a
+    function of the content), their tags by quote then tag, every other table by primary key.
+
+    Report order is the order a streamed first load writes quotes in, one report after the
+    other, so it can hash them as it goes and never hold them all.
+    """
+    if table == "quote":
+        return sorted(rows, key=itemgetter("seq"))
+    if table == "quote_tag":
+        return sorted(rows, key=itemgetter("position", "tag_id"))
+    keys = [column.name for column in metadata.tables[table].primary_key.columns]
+    return sorted(rows, key=itemgetter(*keys))
+
+
+class VersionHash:
+    """The data version, hashed table by table as rows arrive, one canonical JSON line a row,
+    so that a million rows never become one string.
+
+    Each table has a digest of its own, fed in `hash_order`; the version hashes those digests in
+    TABLE_ORDER, so a table's rows may arrive in batches interleaved with another's.
+    """
+
+    def __init__(self) -> None:
+        self.tables = {table: hashlib.sha256() for table in TABLE_ORDER}
+
+    def update(self, table: str, rows: list[Row]) -> None:
+        """Hash the next of `table`'s rows, in its hash order."""
+        digest = self.tables[table]
         # Hashed a megabyte of lines at a time: a call per line costs more than the hashing.
         batch: list[str] = []
         size = 0
-        for line in _canonical_lines(ordered, DERIVED_COLUMNS.get(table)):
+        for line in _canonical_lines(rows, DERIVED_COLUMNS.get(table)):
             batch.append(line)
             size += len(line)
             if size > 1 << 20:
                 digest.update("".join(batch).encode())
                 batch, size = [], 0
         digest.update("".join(batch).encode())
-    return digest.hexdigest()
+
+    def hexdigest(self) -> str:
+        """The version of everything hashed so far."""
+        whole = hashlib.sha256()
+        for table, digest in self.tables.items():
+            whole.update(f"#{table} {digest.hexdigest()}\n".encode())
+        return whole.hexdigest()
 
 
 # Each row's line, as json.dumps(content, sort_keys=True, default=str, ensure_ascii=False)

@@ -82,7 +82,7 @@ def write_rows(
         table = metadata.tables[name]
         if _is_empty(connection, table):
             bulk = first_load and len(rows[name]) >= BULK_ROWS
-            _insert_all(connection, table, rows[name], indexes_after=bulk)
+            insert_rows(connection, table, rows[name], indexes_after=bulk)
             diffs[name] = TableDiff(added=rows[name], bulk=True)
         else:
             diffs[name] = _upsert(connection, table, rows[name])
@@ -99,7 +99,7 @@ def _is_empty(connection: Connection, table: Table) -> bool:
     return connection.execute(select(literal(1)).select_from(table).limit(1)).first() is None
 
 
-def _insert_all(
+def insert_rows(
     connection: Connection, table: Table, rows: list[Row], *, indexes_after: bool
 ) -> None:
     """Fill an empty table with `rows`, in order, through the driver's bulk path.
