@@ -5,11 +5,11 @@ ETag derived from the version stays valid.
 """
 
 import hashlib
-import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from operator import itemgetter
 
+import orjson
 from sqlalchemy import Connection, insert, update
 
 from app.models import metadata
@@ -61,15 +61,15 @@ class VersionHash:
         """Hash the next of `table`'s rows, in its hash order."""
         digest = self.tables[table]
         # Hashed a megabyte of lines at a time: a call per line costs more than the hashing.
-        batch: list[str] = []
+        batch: list[bytes] = []
         size = 0
         for line in _canonical_lines(rows, DERIVED_COLUMNS.get(table)):
             batch.append(line)
             size += len(line)
             if size > 1 << 20:
-                digest.update("".join(batch).encode())
+                digest.update(b"".join(batch))
                 batch, size = [], 0
-        digest.update("".join(batch).encode())
+        digest.update(b"".join(batch))
 
     def hexdigest(self) -> str:
         """The version of everything hashed so far."""
@@ -79,17 +79,18 @@ class VersionHash:
         return whole.hexdigest()
 
 
-# Each row's line, as json.dumps(content, sort_keys=True, default=str, ensure_ascii=False)
-# writes it: one encoder for all rows instead of one per row.
-_CANONICAL = json.JSONEncoder(sort_keys=True, default=str, ensure_ascii=False)
+# Each row's line: its content as JSON with sorted keys (a date in ISO form), then a newline.
+# orjson takes a tenth of the standard encoder's time, which at a million quotes (2.5 million
+# rows with their tags) was some 15 s of the load.
+_LINE = orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE
 
 
-def _canonical_lines(rows: list[Row], derived: frozenset[str] | None) -> Iterator[str]:
-    encode = _CANONICAL.encode
+def _canonical_lines(rows: list[Row], derived: frozenset[str] | None) -> Iterator[bytes]:
+    dumps = orjson.dumps
     if derived is None:
-        return (encode(row) + "\n" for row in rows)
+        return (dumps(row, default=str, option=_LINE) for row in rows)
     return (
-        encode({name: value for name, value in row.items() if name not in derived}) + "\n"
+        dumps({k: v for k, v in row.items() if k not in derived}, default=str, option=_LINE)
         for row in rows
     )
 
