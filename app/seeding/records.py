@@ -80,7 +80,7 @@ class MethodologyRecord(Record):
     workshop_expert_count_source: Slug | None = None
     workshop_period: Line | None = None
     participant_selection: Text | None = None
-    caveats: list[Text] = []
+    caveats: list[Text] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _count_as_printed(self) -> "MethodologyRecord":
@@ -124,12 +124,12 @@ class ReportRecord(Record):
     credit: Text
     full_text: str | None = None
     # The seminar's sponsors, each name as the acknowledgments print it, in their order.
-    sponsors: list[Line] = []
+    sponsors: list[Line] = Field(default_factory=list)
     methodology: MethodologyRecord = MethodologyRecord()
-    sections: list[SectionRecord] = []
-    statements: list[StatementRecord] = []
-    conclusion: list[Text] = []  # its paragraphs, verbatim, in order
-    described_in: list[DescriptionRecord] = []
+    sections: list[SectionRecord] = Field(default_factory=list)
+    statements: list[StatementRecord] = Field(default_factory=list)
+    conclusion: list[Text] = Field(default_factory=list)  # its paragraphs, verbatim, in order
+    described_in: list[DescriptionRecord] = Field(default_factory=list)
 
 
 class LayerRecord(Record):
@@ -195,7 +195,7 @@ class TagRuleRecord(Record):
     """The words that name a tag's thing, and the bodies it is part of (`app.seeding.tag_rules`)."""
 
     words: list[Line] = Field(min_length=1)
-    implies: list[Slug] = []
+    implies: list[Slug] = Field(default_factory=list)
 
 
 class TagRecord(Record):
@@ -236,11 +236,11 @@ class QuoteRecord(Record):
     theme: Slug
     interview: Slug
     text: Text
-    tags: list[Slug] = []
+    tags: list[Slug] = Field(default_factory=list)
     # Tags not carried although a rule's words match, or a concept tag came close; the reason
     # names what the quote is about instead. Close calls that carry the tag are inclusions.
-    tag_exclusions: list[TagDecisionRecord] = []
-    tag_inclusions: list[TagDecisionRecord] = []
+    tag_exclusions: list[TagDecisionRecord] = Field(default_factory=list)
+    tag_inclusions: list[TagDecisionRecord] = Field(default_factory=list)
     cleaning: Text | None = None
 
 
