@@ -16,6 +16,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -226,6 +227,24 @@ def layouts_html(api: str) -> str:
     )
 
 
+def card_sizes(api: str, bounds: str) -> list[tuple[str, dict[str, Any]]]:
+    """(quote id, oEmbed answer) for every quote, under the oEmbed `bounds` (a query string)."""
+    quotes = get_json(f"{api}/v1/quotes?limit=100")["items"]
+    return [
+        (quote["id"], get_json(f"{api}/oembed?url={api}/quotes/{quote['id']}&{bounds}"))
+        for quote in quotes
+    ]
+
+
+def cards_html(api: str, bounds: str) -> str:
+    """A partner's page holding every quote's card as oEmbed gives it under `bounds`, each frame
+    loaded at once rather than lazily, so that all of them can be measured."""
+    frames = "\n".join(
+        size["html"].replace(' loading="lazy"', "") for _, size in card_sizes(api, bounds)
+    )
+    return f"<!DOCTYPE html><html><head><title>Cards</title></head><body>{frames}</body></html>"
+
+
 def discovered(api: str, quote_id: str) -> Rich:
     """What an oEmbed consumer (oembedpy) finds for a quote's permalink, at most 320 px wide."""
     endpoint, params = discovery.find_from_content(f"{api}/quotes/{quote_id}")
@@ -252,7 +271,8 @@ def widgets_html(api: str) -> str:
 
 @pytest.fixture(scope="module")
 def partner_url(api_url: str) -> Iterator[str]:
-    """A partner page on a different origin (another port); `/phone.html` is a second one."""
+    """A partner page on a different origin (another port); `/phone.html` and the others of
+    `bodies` are more, and `/cards.html?<oEmbed bounds>` holds every card at those bounds."""
     bodies = {
         "/phone.html": phone_html(api_url).encode(),
         "/layouts.html": layouts_html(api_url).encode(),
@@ -268,7 +288,11 @@ def partner_url(api_url: str) -> Iterator[str]:
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
-            body = bodies.get(self.path, default)
+            path, _, query = self.path.partition("?")
+            if path == "/cards.html":
+                body = cards_html(api_url, query).encode()
+            else:
+                body = bodies.get(self.path, default)
             self.send_response(200)
             self.send_header("Content-Type", "text/html; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))
@@ -443,39 +467,49 @@ NEEDED_HEIGHT = """() => {
   return bottom + parseFloat(style.paddingBottom) + parseFloat(style.borderBottomWidth);
 }"""
 
+# A frame's viewport, how far its card reaches, how wide its page is, where the attribution ends.
+FRAME_MEASURES = f"""() => [
+  innerWidth, innerHeight, ({NEEDED_HEIGHT})(), document.documentElement.scrollWidth,
+  document.querySelector("cite").getBoundingClientRect().bottom,
+]"""
+
 
 @pytest.mark.parametrize(("max_width", "max_height"), OEMBED_SIZES)
 def test_every_card_fits_the_size_oembed_reports(
-    api_url: str, browser: Browser, max_width: int | None, max_height: int | None
+    api_url: str,
+    partner_url: str,
+    browser: Browser,
+    max_width: int | None,
+    max_height: int | None,
 ) -> None:
-    quotes = get_json(f"{api_url}/v1/quotes?limit=100")["items"]
-    bounds = "".join(
-        f"&{name}={value}"
-        for name, value in (("maxwidth", max_width), ("maxheight", max_height))
-        if value
+    """A partner page holds every quote's card as oEmbed gave it: each frame's viewport is the
+    size oEmbed reported, and the card must fit it."""
+    bounds = urllib.parse.urlencode(
+        {
+            name: value
+            for name, value in (("maxwidth", max_width), ("maxheight", max_height))
+            if value
+        }
     )
-    context = browser.new_context()
+    quotes, sizes = zip(*card_sizes(api_url, bounds), strict=True)
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
     context.set_default_timeout(TIMEOUT_S * 1000)
     page = context.new_page()
     overflowing = []
     try:
-        for quote in quotes:
-            size = get_json(f"{api_url}/oembed?url={api_url}/quotes/{quote['id']}{bounds}")
-            src = size["html"].split('src="')[1].split('"')[0].replace("&amp;", "&")
-            page.set_viewport_size({"width": size["width"], "height": size["height"]})
-            page.goto(src, wait_until="load")
-            needed = page.evaluate(NEEDED_HEIGHT)
-            wide = page.evaluate("document.documentElement.scrollWidth")
-            cite = page.locator("cite").bounding_box()
-            assert cite is not None
-            if (
-                needed > size["height"] + 1
-                or wide > size["width"]
-                or cite["y"] + cite["height"] > size["height"]
-            ):
-                overflowing.append((quote["id"], size["width"], size["height"], round(needed)))
+        page.goto(partner_url.replace("/partner.html", f"/cards.html?{bounds}"), wait_until="load")
+        frames = page.locator("iframe")
+        expect(frames).to_have_count(len(quotes))
+        for index, (quote_id, size) in enumerate(zip(quotes, sizes, strict=True)):
+            frame = frames.nth(index).element_handle().content_frame()
+            assert frame is not None
+            assert frame.url.startswith(f"{api_url}/embed/quotes/{quote_id}")
+            width, height, needed, wide, cite_bottom = frame.evaluate(FRAME_MEASURES)
+            assert (width, height) == (size["width"], size["height"])
+            if needed > height + 1 or wide > width or cite_bottom > height:
+                overflowing.append((quote_id, size["width"], size["height"], round(needed)))
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / f"card-{max_width}x{max_height}-{quote['id']}.png"))
+        page.screenshot(path=str(ARTIFACTS / f"cards-{max_width}x{max_height}.png"), full_page=True)
     finally:
         context.close()
     assert overflowing == []
