@@ -271,8 +271,8 @@ def widgets_html(api: str) -> str:
 
 @pytest.fixture(scope="module")
 def partner_url(api_url: str) -> Iterator[str]:
-    """A partner page on a different origin (another port); `/phone.html` and the others of
-    `bodies` are more, and `/cards.html?<oEmbed bounds>` holds every card at those bounds."""
+    """A partner page on a different origin (another port). Each path of `bodies` is another
+    page; `/cards.html?<oEmbed bounds>` holds every quote's card at those bounds."""
     bodies = {
         "/phone.html": phone_html(api_url).encode(),
         "/layouts.html": layouts_html(api_url).encode(),
